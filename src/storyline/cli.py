@@ -1,0 +1,178 @@
+"""The ``storyline`` command: a thin layer over :mod:`storyline.api`.
+
+Exit codes: 0 everything worked; 1 some inputs failed (the rest was stored);
+2 nothing could be done (bad arguments, config or store).
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from storyline import api
+from storyline.config import Config, load_config
+from storyline.errors import StorylineError
+from storyline.model import IngestReport
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="STORYLINE_DB",
+    help="SQLite store file (default: storyline.db, or $STORYLINE_DB).",
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML config file (see docs/config.md).",
+)
+
+
+class Fatal(click.ClickException):
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"storyline: error: {self.format_message()}", err=True)
+
+
+def _config(path: Path | None) -> Config:
+    try:
+        return load_config(path)
+    except StorylineError as e:
+        raise Fatal(str(e)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="storyline")
+def cli() -> None:
+    """Turn a pile of news articles about one story into evidence-linked structure."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@CONFIG_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="Print failures only, no summary.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar (default: when the terminal is interactive).")
+def analyze(paths: tuple[str, ...], db: Path | None, config_path: Path | None, quiet: bool,
+            progress: bool | None) -> None:
+    """Ingest PATHS (files, folders, URLs) into the store and run every stage.
+
+    Re-running on the same inputs adds nothing twice; an interrupted run resumes.
+    """
+    config = _config(config_path)
+    report = _run_analyze(list(paths), db, config, quiet=quiet, progress=progress)
+    sys.exit(0 if report.ok else 1)
+
+
+def _run_analyze(paths: list[str], db: Path | None, config: Config, *, quiet: bool,
+                 progress: bool | None) -> IngestReport:
+    show_bar = sys.stderr.isatty() if progress is None else progress
+    try:
+        if show_bar:
+            with click.progressbar(length=0, label="Ingesting", file=sys.stderr,
+                                   show_pos=True) as bar:
+                report = api.analyze(paths, db=db, config=config,
+                                     progress=lambda _item: bar.update(1))
+        else:
+            report = api.analyze(paths, db=db, config=config)
+    except StorylineError as e:
+        raise Fatal(str(e)) from None
+    for f in report.failures:
+        click.echo(f"storyline: {f.source}: {f.reason}", err=True)
+    if not quiet:
+        click.echo(_summary(report, db or Path(config.store.path)), err=True)
+    return report
+
+
+def _summary(report: IngestReport, db: Path) -> str:
+    known = report.documents_seen - report.documents_added
+    lines = [
+        f"{report.inputs} input(s): {report.documents_added} new document(s)"
+        + (f", {known} already stored" if known else "")
+        + (f", {report.skipped} unchanged input(s) skipped" if report.skipped else "")
+        + f"; store: {db}",
+    ]
+    if report.failures:
+        lines.append(f"{len(report.failures)} failure(s), listed above.")
+    return "\n".join(lines)
+
+
+@cli.command()
+@DB_OPTION
+@CONFIG_OPTION
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]),
+              default="json", show_default=True, help="Output format.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output file, or a folder for one file per table (default: standard output).")
+def export(db: Path | None, config_path: Path | None, fmt: str, out: Path | None) -> None:
+    """Write everything in the store as JSON, JSONL, CSV or Parquet."""
+    config = _config(config_path)
+    _require_store(db, config)
+    if fmt == "parquet" and out is None and sys.stdout.isatty():
+        raise Fatal("Parquet is binary: give --out FILE or pipe the output")
+    try:
+        api.export(fmt, db=db, out=out, config=config)
+    except StorylineError as e:
+        raise Fatal(str(e)) from None
+
+
+@cli.command()
+@DB_OPTION
+@CONFIG_OPTION
+def status(db: Path | None, config_path: Path | None) -> None:
+    """Show what the store holds and which inputs failed."""
+    from storyline.store import open_store
+
+    config = _config(config_path)
+    path = _require_store(db, config)
+    try:
+        with open_store(path) as store:
+            counts = {k: store.count_documents(kinds=[k]) for k in ("article", "post", "page")}
+            failures = store.failures()
+    except StorylineError as e:
+        raise Fatal(str(e)) from None
+    click.echo(f"store: {path}")
+    click.echo("documents: " + ", ".join(f"{n} {k}(s)" for k, n in counts.items()))
+    click.echo(f"failures: {len(failures)}")
+    for f in failures:
+        click.echo(f"  {f.source}: {f.reason}")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("storyline-demo"), show_default=True,
+              help="Folder for the demo store and its export.")
+def demo(out: Path) -> None:
+    """Analyse the small demo corpus that ships with storyline and say where the results are."""
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "demo.db"
+    corpus = resources.files("storyline.demo").joinpath("corpus")
+    with resources.as_file(corpus) as corpus_path:
+        click.echo(f"Analysing the demo corpus in {corpus_path} ...", err=True)
+        report = _run_analyze([str(corpus_path)], db, Config(), quiet=False, progress=False)
+    export_path = out / "demo.json"
+    api.export("json", db=db, out=export_path)
+    click.echo(f"Store:  {db}")
+    click.echo(f"Export: {export_path}")
+    click.echo(f"Try:    storyline status --db {db}")
+    sys.exit(0 if report.ok else 1)
+
+
+def _require_store(db: Path | None, config: Config) -> Path:
+    path = db or Path(config.store.path)
+    if not path.exists():
+        raise Fatal(f"no store at {path}; run 'storyline analyze PATH --db {path}' first")
+    return path
+
+
+def main() -> None:
+    """Entry point of the ``storyline`` command."""
+    cli(prog_name="storyline")

@@ -1,0 +1,1 @@
+"""The demo corpus: small articles written for storyline (see corpus/README.md)."""

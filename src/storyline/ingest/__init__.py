@@ -1,0 +1,1 @@
+"""Readers, cleaning, post splitting and metadata: inputs to documents."""

@@ -1,0 +1,1 @@
+"""Data files for the ingest stages (rules, gazetteers)."""

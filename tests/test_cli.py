@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storyline.cli import cli
+
+BODY = "The island council approved a new timetable for the winter ferries on Tuesday evening."
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_analyze_export_status(tmp_path, fixtures) -> None:
+    db = str(tmp_path / "s.db")
+    code, _, err = run("analyze", str(fixtures / "articles"), "--db", db)
+    assert code == 0, err
+    assert "new document(s)" in err
+    code, out, _ = run("export", "--db", db, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema"] == "storyline/1" and len(data["documents"]) == 4
+    code, out, _ = run("export", "--db", db, "--format", "jsonl")
+    assert code == 0 and all(json.loads(line) for line in out.splitlines())
+    code, out, _ = run("status", "--db", db)
+    assert code == 0 and "2 post(s)" in out
+
+
+def test_failures_give_exit_code_1_and_one_line_each(tmp_path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "ok.txt").write_text(BODY)
+    code, _, err = run("analyze", str(tmp_path), "--db", str(tmp_path / "s.db"))
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.startswith("storyline: ")]
+    assert len(lines) == 1 and "empty.txt" in lines[0] and "empty" in lines[0]
+
+
+def test_fatal_errors_exit_2(tmp_path) -> None:
+    bad = tmp_path / "c.toml"
+    bad.write_text("[fetch]\ntimeuot = 1\n")
+    code, _, err = run("analyze", str(tmp_path), "--config", str(bad))
+    assert code == 2 and "did you mean 'timeout'" in err
+    code, _, err = run("export", "--db", str(tmp_path / "none.db"))
+    assert code == 2 and "no store" in err
+    notdb = tmp_path / "not.db"
+    notdb.write_text("hello, I am not a database " * 100)
+    code, _, err = run("analyze", str(bad), "--db", str(notdb))
+    assert code == 2 and "error" in err
+
+
+def test_export_to_folder(tmp_path, fixtures) -> None:
+    db = str(tmp_path / "s.db")
+    run("analyze", str(fixtures / "articles"), "--db", db)
+    out = tmp_path / "tables"
+    out.mkdir()
+    code, _, _ = run("export", "--db", db, "--format", "csv", "--out", str(out))
+    assert code == 0 and (out / "documents.csv").exists()
+    code, _, _ = run("export", "--db", db, "--format", "parquet", "--out", str(tmp_path / "d.parquet"))
+    assert code == 0 and (tmp_path / "d.parquet").stat().st_size > 0
+
+
+def test_demo(tmp_path) -> None:
+    code, out, err = run("demo", "--out", str(tmp_path / "demo"))
+    assert code == 0, err
+    assert "demo.json" in out
+    data = json.loads((tmp_path / "demo" / "demo.json").read_text())
+    kinds = [d["kind"] for d in data["documents"]]
+    assert kinds.count("post") >= 2 and kinds.count("article") >= 5
+
+
+@pytest.mark.parametrize("command", ["analyze", "export", "status", "demo"])
+def test_every_command_has_help_and_docs(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0 and "Usage:" in out
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert f"storyline {command}" in readme
+
+
+def test_python_dash_m(tmp_path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "storyline", "--help"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0 and "analyze" in proc.stdout
