@@ -26,7 +26,7 @@ def write(path: Path, text: str | bytes) -> Path:
 @pytest.fixture
 def corpus(tmp_path, fixtures) -> Path:
     root = tmp_path / "pile"
-    shutil.copy(fixtures / "articles" / "bridge.txt", write(root / "a" / "x", "") )
+    shutil.copy(fixtures / "articles" / "bridge.txt", write(root / "a" / "x", ""))
     shutil.copy(fixtures / "articles" / "harvest-blog.txt", root / "blog.txt")
     write(root / "rec.jsonl", json.dumps({"text": BODY, "outlet": "Isle Post"}) + "\n")
     write(root / ".hidden" / "skip.txt", BODY)
@@ -72,8 +72,13 @@ def test_bad_inputs_fail_alone_and_keep_the_store(tmp_path, corpus) -> None:
     write(bad / "good.txt", BODY)
     report = storyline.analyze([bad, tmp_path / "missing.txt"], db=db)
     reasons = {Path(f.source).name: f.reason for f in report.failures}
-    assert set(reasons) == {"empty.txt", "binary.bin", "broken.json", "only-furniture.txt",
-                            "missing.txt"}
+    assert set(reasons) == {
+        "empty.txt",
+        "binary.bin",
+        "broken.json",
+        "only-furniture.txt",
+        "missing.txt",
+    }
     assert "empty" in reasons["empty.txt"] and "binary" in reasons["binary.bin"]
     assert "no such file" in reasons["missing.txt"]
     assert report.documents_added == 1
@@ -140,7 +145,11 @@ def test_seed_articles_generic_invariants(tmp_path, seeds) -> None:
         if d.kind == "page":
             continue  # a page keeps its text as extracted, for audit
         for line in d.text.splitlines():
-            assert line.strip() not in {"Leave a comment", "Comments are closed.", "log in or register"}
+            assert line.strip() not in {
+                "Leave a comment",
+                "Comments are closed.",
+                "log in or register",
+            }
     pages = [d for d in docs if d.kind == "page"]
     for page in pages:
         posts = [d for d in docs if d.parent_id == page.id]

@@ -127,11 +127,29 @@ def test_clean_document_is_idempotent() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([
-    BODY, "Share this story!", "", "Leave a comment", "March 3, 2021", "Tags: a, b",
-    "© Wire / Jo", "Caption of a photo.", "Latest News", "Top stories", "Ωμέγα λέξη",
-    "Source: Somewhere", "x" * 30, "Comment:",
-]), max_size=25).map("\n".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                BODY,
+                "Share this story!",
+                "",
+                "Leave a comment",
+                "March 3, 2021",
+                "Tags: a, b",
+                "© Wire / Jo",
+                "Caption of a photo.",
+                "Latest News",
+                "Top stories",
+                "Ωμέγα λέξη",
+                "Source: Somewhere",
+                "x" * 30,
+                "Comment:",
+            ]
+        ),
+        max_size=25,
+    ).map("\n".join)
+)
 def test_clean_is_lossless(text: str) -> None:
     r = clean_text(text)
     doc = Document(id="", source="x", text=r.text, removed=r.removed)

@@ -62,7 +62,9 @@ def test_export_to_folder(tmp_path, fixtures) -> None:
     out.mkdir()
     code, _, _ = run("export", "--db", db, "--format", "csv", "--out", str(out))
     assert code == 0 and (out / "documents.csv").exists()
-    code, _, _ = run("export", "--db", db, "--format", "parquet", "--out", str(tmp_path / "d.parquet"))
+    code, _, _ = run(
+        "export", "--db", db, "--format", "parquet", "--out", str(tmp_path / "d.parquet")
+    )
     assert code == 0 and (tmp_path / "d.parquet").stat().st_size > 0
 
 

@@ -8,7 +8,9 @@ from storyline.errors import ConfigError
 
 def test_defaults_and_toml(tmp_path) -> None:
     p = tmp_path / "c.toml"
-    p.write_text('[fetch]\ntimeout = 3\nallow_private = true\n[pipeline]\nstages = ["clean.rules.v1"]\n')
+    p.write_text(
+        '[fetch]\ntimeout = 3\nallow_private = true\n[pipeline]\nstages = ["clean.rules.v1"]\n'
+    )
     cfg = load_config(p)
     assert cfg.fetch.timeout == 3.0 and cfg.fetch.allow_private is True
     assert cfg.pipeline.stages == ("clean.rules.v1",)

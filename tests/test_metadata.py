@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from storyline.ingest.clean import clean_document
-from storyline.ingest.metadata import credits_in_text, extract_metadata
 from storyline.ingest.language import detect_language
+from storyline.ingest.metadata import credits_in_text, extract_metadata
 from storyline.model import Document, Published
 
 BODY = "Officials in the coastal town said repairs to the sea wall would take at least a month."
@@ -74,5 +74,7 @@ def test_credit_line_names_are_canonical() -> None:
 
 def test_language() -> None:
     assert detect_language(BODY) == "en"
-    assert detect_language("Die Reparatur der Ufermauer wird mindestens einen Monat dauern.") == "de"
+    assert (
+        detect_language("Die Reparatur der Ufermauer wird mindestens einen Monat dauern.") == "de"
+    )
     assert detect_language("ok") is None

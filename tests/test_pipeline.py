@@ -40,12 +40,14 @@ def test_contract_checks() -> None:
     sneaky = Pipeline((("sneaky", lambda d: replace(d, text="changed"), spec),))
     with pytest.raises(StageError, match="changed the text"):
         sneaky(DOC)
+
     def boom(d: Document) -> Document:
         raise ValueError("kaput")
+
     with pytest.raises(StageError, match="kaput"):
         Pipeline((("boom", boom, spec),))(DOC)
 
 
 def test_stage_spec_rejects_unknown_fields() -> None:
     with pytest.raises(ValueError, match="unknown document fields"):
-        StageSpec("x.v1", lambda c: (lambda d: d), assigns=frozenset({"nonsense"}))
+        StageSpec("x.v1", lambda c: lambda d: d, assigns=frozenset({"nonsense"}))

@@ -54,8 +54,11 @@ def test_trailing_text_without_footer_becomes_a_post() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from([PARA, footer("May 1, 2024", 2), "", "Leave a comment"]),
-                max_size=12).map("\n".join))
+@given(
+    st.lists(
+        st.sampled_from([PARA, footer("May 1, 2024", 2), "", "Leave a comment"]), max_size=12
+    ).map("\n".join)
+)
 def test_posts_partition_the_page(text: str) -> None:
     posts = find_posts(text)
     if posts:

@@ -78,8 +78,10 @@ def test_jsonl_bad_lines_fail_alone() -> None:
 
 
 def test_json_html_field_is_extracted() -> None:
-    html = f"<html><head><title>Ferry</title></head><body><article><p>{BODY}</p>" \
-           f"<p>{BODY}</p></article></body></html>"
+    html = (
+        f"<html><head><title>Ferry</title></head><body><article><p>{BODY}</p>"
+        f"<p>{BODY}</p></article></body></html>"
+    )
     [rec] = read("a.jsonl", json.dumps({"html": html, "outlet": "Port Daily"}).encode() + b"\n")
     assert isinstance(rec, RawRecord)
     assert "harbour master" in rec.text and rec.outlet == "Port Daily"

@@ -27,7 +27,7 @@ def _store(db: str | Path | Store | None, config: Config) -> tuple[Store, bool]:
 
 def _store_files(db: str | Path | None, config: Config) -> list[Path]:
     """The files of a SQLite store, so that ingesting its folder skips them."""
-    target = str(db if db is not None else config.store.path)
+    target = str(db if db is not None else config.store.path).removeprefix("sqlite:///")
     if "://" in target or target == ":memory:":
         return []
     return [Path(target + suffix) for suffix in ("", "-wal", "-shm", "-journal")]

@@ -59,10 +59,18 @@ def cli() -> None:
 @DB_OPTION
 @CONFIG_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="Print failures only, no summary.")
-@click.option("--progress/--no-progress", default=None,
-              help="Show a progress bar (default: when the terminal is interactive).")
-def analyze(paths: tuple[str, ...], db: Path | None, config_path: Path | None, quiet: bool,
-            progress: bool | None) -> None:
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar (default: when the terminal is interactive).",
+)
+def analyze(
+    paths: tuple[str, ...],
+    db: Path | None,
+    config_path: Path | None,
+    quiet: bool,
+    progress: bool | None,
+) -> None:
     """Ingest PATHS (files, folders, URLs) into the store and run every stage.
 
     Re-running on the same inputs adds nothing twice; an interrupted run resumes.
@@ -72,15 +80,18 @@ def analyze(paths: tuple[str, ...], db: Path | None, config_path: Path | None, q
     sys.exit(0 if report.ok else 1)
 
 
-def _run_analyze(paths: list[str], db: Path | None, config: Config, *, quiet: bool,
-                 progress: bool | None) -> IngestReport:
+def _run_analyze(
+    paths: list[str], db: Path | None, config: Config, *, quiet: bool, progress: bool | None
+) -> IngestReport:
     show_bar = sys.stderr.isatty() if progress is None else progress
     try:
         if show_bar:
-            with click.progressbar(length=0, label="Ingesting", file=sys.stderr,
-                                   show_pos=True) as bar:
-                report = api.analyze(paths, db=db, config=config,
-                                     progress=lambda _item: bar.update(1))
+            with click.progressbar(
+                length=0, label="Ingesting", file=sys.stderr, show_pos=True
+            ) as bar:
+                report = api.analyze(
+                    paths, db=db, config=config, progress=lambda _item: bar.update(1)
+                )
         else:
             report = api.analyze(paths, db=db, config=config)
     except StorylineError as e:
@@ -108,11 +119,22 @@ def _summary(report: IngestReport, db: Path) -> str:
 @cli.command()
 @DB_OPTION
 @CONFIG_OPTION
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]),
-              default="json", show_default=True, help="Output format.")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Output file, or a folder for one file per table (default: standard output).")
-def export(db: Path | None, config_path: Path | None, fmt: str, out: Path | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv", "parquet"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    type=click.Path(),
+    default=None,
+    help="Output file, or a folder (existing, or ending in /) for one file per table "
+    "(default: standard output).",
+)
+def export(db: Path | None, config_path: Path | None, fmt: str, out: str | None) -> None:
     """Write everything in the store as JSON, JSONL, CSV or Parquet."""
     config = _config(config_path)
     _require_store(db, config)
@@ -147,9 +169,13 @@ def status(db: Path | None, config_path: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("storyline-demo"), show_default=True,
-              help="Folder for the demo store and its export.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("storyline-demo"),
+    show_default=True,
+    help="Folder for the demo store and its export.",
+)
 def demo(out: Path) -> None:
     """Analyse the small demo corpus that ships with storyline and say where the results are."""
     out.mkdir(parents=True, exist_ok=True)

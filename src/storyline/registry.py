@@ -37,14 +37,22 @@ def register_defaults() -> None:
     global _done
     if _done:
         return
-    register(StageSpec("clean.rules.v1", _clean, assigns=frozenset({"text", "removed"}),
-                       changes_text=True))
-    register(StageSpec(
-        "metadata.text.v1", _metadata,
-        requires=frozenset({"removed"}),
-        assigns=frozenset({"title", "published", "author", "credited_sources", "tags",
-                           "provenance"}),
-    ))
-    register(StageSpec("language.langid.v1", _language,
-                       assigns=frozenset({"language", "provenance"})))
+    register(
+        StageSpec(
+            "clean.rules.v1", _clean, assigns=frozenset({"text", "removed"}), changes_text=True
+        )
+    )
+    register(
+        StageSpec(
+            "metadata.text.v1",
+            _metadata,
+            requires=frozenset({"removed"}),
+            assigns=frozenset(
+                {"title", "published", "author", "credited_sources", "tags", "provenance"}
+            ),
+        )
+    )
+    register(
+        StageSpec("language.langid.v1", _language, assigns=frozenset({"language", "provenance"}))
+    )
     _done = True

@@ -267,7 +267,12 @@ def _mark_captions(lines: list[Line], reasons: list[str | None]) -> None:
             continue
         nxt = lines[j].text.strip()
         glued = line.words > 8
-        if not glued and nxt and lines[j].words <= 45 and len(re.findall(r"[.!?](?:\s|$)", nxt)) <= 2:
+        if (
+            not glued
+            and nxt
+            and lines[j].words <= 45
+            and len(re.findall(r"[.!?](?:\s|$)", nxt)) <= 2
+        ):
             reasons[j] = "caption"
         elif glued and _norm(nxt)[:60] and _norm(nxt)[:60] in _norm(line.text):
             reasons[j] = "caption"

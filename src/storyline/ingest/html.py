@@ -88,8 +88,26 @@ def _has_class(name: str) -> str:
 
 
 _POST_CLASS = f"{_has_class('hentry')} or {_has_class('post')}"
-# Posts inside page furniture are teasers, not posts of this page.
-_IN_FURNITURE = "ancestor::aside or ancestor::nav or ancestor::footer"
+# Candidates inside page furniture are teasers, and inside comment lists comments.
+_NOT_POSTS = (
+    "ancestor::aside or ancestor::nav or ancestor::footer or ancestor-or-self::*[contains("
+    "translate(concat(@class, ' ', @id), 'COMENT', 'coment'), 'comment')]"
+)
+# A candidate holding this share of all candidates' words is the page's one article.
+_MAIN_SHARE = 2 / 3
+_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "report",
+    }
+)
 _DATEISH = (
     "//*[contains(translate(concat(@class, ' ', @id, ' ', @itemprop), "
     "'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{}')]"
@@ -116,7 +134,7 @@ def read_html(html: str, source: str, config: Config, *, url: str | None = None)
     """
     tree = _parse(html, source)
     doc = _extract(tree, config, url=url, with_metadata=True)
-    text = _clean_lines(doc.text) if doc is not None and doc.text else ""
+    text = clean_lines(doc.text) if doc is not None and doc.text else ""
     if not text:
         raise IngestError(source, NO_TEXT)
 
@@ -126,7 +144,7 @@ def read_html(html: str, source: str, config: Config, *, url: str | None = None)
     outlet = _outlet(doc, url, prov)
     language = _language(tree)
     tags = tuple(t for t in (_one_line(t) for t in doc.tags or ()) if t)
-    posts = _post_elements(tree) if config.html.split_articles else []
+    posts = _post_elements(tree, meta) if config.html.split_articles else []
     if posts:
         # trafilatura's title, byline and date heuristics pick one of the posts;
         # the page itself only has what its head says.
@@ -180,12 +198,12 @@ def html_fragment_text(html: str) -> str:
     if not html or not html.strip():
         return ""
     if not _TAG.search(html):
-        return _clean_lines(htmllib.unescape(html))
+        return clean_lines(htmllib.unescape(html))
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div", parser=_parser())
     except _EXTRACT_ERRORS:
         # Unparseable even for libxml2's forgiving parser: drop anything tag-like.
-        return _clean_lines(htmllib.unescape(re.sub(r"<[^>]*>", " ", html)))
+        return clean_lines(htmllib.unescape(re.sub(r"<[^>]*>", " ", html)))
     return _element_text(root)
 
 
@@ -251,10 +269,10 @@ def _element_text(root: Any) -> str:
                 pieces.append("\n")
             if node is not root and node.tail:
                 pieces.append(_SPACES.sub(" ", node.tail))
-    return _clean_lines("".join(pieces))
+    return clean_lines("".join(pieces))
 
 
-def _clean_lines(text: str) -> str:
+def clean_lines(text: str) -> str:
     """Strip each line, collapse inner spaces, drop blank lines."""
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
@@ -378,8 +396,8 @@ def _published_values(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -
         yield str(value)
 
 
-def _jsonld_dates(tree: lxml.html.HtmlElement) -> Iterator[str]:
-    """``datePublished`` values from JSON-LD blocks (top level, @graph, nested a few levels)."""
+def _jsonld_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Objects in the page's JSON-LD blocks (top level, @graph, nested a few levels), bounded."""
     for script in tree.xpath("//script[@type]"):
         if script.get("type", "").strip().lower() != "application/ld+json" or not script.text:
             continue
@@ -393,9 +411,7 @@ def _jsonld_dates(tree: lxml.html.HtmlElement) -> Iterator[str]:
             visited += 1
             item, depth = stack.pop(0)
             if isinstance(item, dict):
-                value = item.get("datePublished")
-                if isinstance(value, str):
-                    yield value
+                yield item
                 children = list(item.values())
             elif isinstance(item, list):
                 children = item
@@ -403,6 +419,13 @@ def _jsonld_dates(tree: lxml.html.HtmlElement) -> Iterator[str]:
                 continue
             if depth < 4:
                 stack.extend((child, depth + 1) for child in children[:200])
+
+
+def _jsonld_dates(tree: lxml.html.HtmlElement) -> Iterator[str]:
+    for item in _jsonld_objects(tree):
+        value = item.get("datePublished")
+        if isinstance(value, str):
+            yield value
 
 
 def _dateish_strings(tree: lxml.html.HtmlElement) -> Iterator[str]:
@@ -441,18 +464,38 @@ def _mentions_day(text: str, day: str) -> bool:
 # --- pages of several posts -------------------------------------------------
 
 
-def _post_elements(tree: lxml.html.HtmlElement) -> list[Any]:
-    """The page's posts: 2+ outermost <article> (or .hentry/.post) elements with real text."""
+def _post_elements(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -> list[Any]:
+    """The page's posts: 2+ outermost <article> (or .hentry/.post) elements with real text.
+
+    Not posts: comments, teasers in asides, and the related-story cards around
+    a page that declares itself one article or whose largest candidate holds
+    most of the text.
+    """
+    if _declares_one_article(tree, meta):
+        return []
     for xpath in (
-        f"//article[not(ancestor::article)][not({_IN_FURNITURE})]",
-        f"//*[{_POST_CLASS}][not(ancestor::*[{_POST_CLASS}])][not({_IN_FURNITURE})]",
+        f"//article[not(ancestor::article)][not({_NOT_POSTS})]",
+        f"//*[{_POST_CLASS}][not(ancestor::*[{_POST_CLASS}])][not({_NOT_POSTS})]",
     ):
-        posts = [
-            el for el in tree.xpath(xpath) if len(_element_text(el).split()) >= _MIN_POST_WORDS
-        ]
-        if len(posts) >= 2:
-            return posts
+        sized = [(el, len(_element_text(el).split())) for el in tree.xpath(xpath)]
+        sized = [(el, n) for el, n in sized if n >= _MIN_POST_WORDS]
+        total = sum(n for _, n in sized)
+        if len(sized) >= 2 and max(n for _, n in sized) < _MAIN_SHARE * total:
+            return [el for el, _ in sized]
     return []
+
+
+def _declares_one_article(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -> bool:
+    """og:type article or a JSON-LD Article, and not a live blog (whose updates are posts)."""
+    types: set[str] = set()
+    for item in _jsonld_objects(tree):
+        kind = item.get("@type")
+        types.update(
+            k.lower() for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)
+        )
+    if "liveblogposting" in types:
+        return False
+    return bool(types & _ARTICLE_TYPES) or "article" in (v.lower() for v in meta.get("og:type", []))
 
 
 def _post_record(
@@ -467,19 +510,13 @@ def _post_record(
     prov = dict(inherited)
     title = _first_text(el, ".//h1 | .//h2 | .//h3")
     author = _first_text(
-        el, f".//*[{_has_class('author')}]//*[{_has_class('fn')}] | .//*[{_has_class('author')}]"
-        " | .//a[contains(concat(' ', @rel, ' '), ' author ')]"
+        el,
+        f".//*[{_has_class('author')}]//*[{_has_class('fn')}] | .//*[{_has_class('author')}]"
+        " | .//a[contains(concat(' ', @rel, ' '), ' author ')]",
     )
     if author:
         author = re.sub(r"^by\s+", "", author, flags=re.IGNORECASE) or None
-    published = None
-    for value in el.xpath(
-        f".//time/@datetime | .//*[{_has_class('published')}]/@datetime"
-        f" | .//*[{_has_class('published')}]/@title"
-    ) + [t for t in [_first_text(el, f".//*[{_has_class('published')}]")] if t]:
-        published = parse_published(str(value), "html-meta")
-        if published is not None:
-            break
+    published = _post_published(el)
     links = el.xpath(".//a[contains(concat(' ', @rel, ' '), ' bookmark ')]/@href")
     url = _absolute(str(links[0]), page_url) if links else None
     for name, value in (("title", title), ("author", author), ("published", published)):
@@ -500,6 +537,19 @@ def _post_record(
     )
 
 
+def _post_published(el: Any) -> Published | None:
+    """A post's date: its first ``<time datetime>``, else its ``.published`` element."""
+    published = f".//*[{_has_class('published')}]"
+    values = [str(v) for v in el.xpath(f".//time/@datetime | {published}/@datetime")]
+    values += [str(v) for v in el.xpath(f"{published}/@title")]
+    values.append(_first_text(el, published) or "")
+    for value in values:
+        found = parse_published(value, "html-meta")
+        if found is not None:
+            return found
+    return None
+
+
 def _post_text(el: Any, config: Config) -> str:
     """A post's text via trafilatura on the post alone, or all its text if that finds none."""
     page = lxml.html.document_fromstring("<html><body></body></html>")
@@ -507,7 +557,7 @@ def _post_text(el: Any, config: Config) -> str:
     post.tail = None
     page.body.append(post)
     doc = _extract(page, config, url=None, with_metadata=False)
-    text = _clean_lines(doc.text) if doc is not None and doc.text else ""
+    text = clean_lines(doc.text) if doc is not None and doc.text else ""
     return text or _element_text(el)
 
 

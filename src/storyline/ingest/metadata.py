@@ -38,7 +38,8 @@ def _credit_patterns() -> tuple[re.Pattern[str], ...]:
             rf"\b(?:[Aa]ccording to|[Tt]old|[Qq]uoted by|[Cc]ited by|[Rr]eported by|[Tt]elling)"
             rf"\s+(?:the\s+)?{ag}(?![\w-])",
             rf"(?<![\w-]){ag}\s+(?:news agency\s+)?(?:reported|quoted|cited|said|reports)\b",
-            rf"^[A-Z][A-Z .,'-]{{1,40}}\(\s*{ag}\s*\)\s*[-–—]",
+            # A wire dateline credits whoever it names: "PORT SELIM (Harbour Wire) -".
+            r"^[A-Z][A-Z .,'/-]{1,40}\(\s*(?P<agency>[A-Z][\w.&' -]{0,40}?)\s*\)\s*[-–—]",
             rf"^\(\s*{ag}\s*\)\s*[-–—]",
             rf"\b(?:[Ss]peaking|[Ii]n an interview) (?:to|with)\s+(?:the\s+)?{ag}(?![\w-])",
         )
@@ -51,7 +52,7 @@ def credits_in_text(doc: Document) -> list[tuple[str, Span]]:
     for pattern in _credit_patterns():
         for m in pattern.finditer(doc.text):
             a, b = m.span("agency")
-            found.append((agencies()[m.group("agency")], doc.span(a, b)))
+            found.append((canonical_credit(m.group("agency")), doc.span(a, b)))
     return sorted(found, key=lambda x: x[1].start)
 
 

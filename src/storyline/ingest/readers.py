@@ -150,8 +150,9 @@ def read_jsonl(text: str, source: str, config: Config) -> Iterator[ReadResult]:
             continue
         n += 1
         if n > config.ingest.max_records:
-            yield Failure(source, f"stopped after {config.ingest.max_records:,} records "
-                          "(ingest.max_records)")
+            yield Failure(
+                source, f"stopped after {config.ingest.max_records:,} records (ingest.max_records)"
+            )
             return
         where = f"{source}#{lineno}"
         try:

@@ -61,11 +61,16 @@ def iter_inputs(
         if path.is_dir():
             yield from (i for i in _walk(path, config) if i.path and i.path.resolve() not in skip)
         elif path.is_file():
-            yield Input(source=str(path), path=path)
+            yield Input(source=_printable(path), path=path)
         elif path.exists():
             yield Failure(t, "not a regular file")
         else:
             yield Failure(t, "no such file or directory")
+
+
+def _printable(path: Path) -> str:
+    """A path as text that can be stored: undecodable bytes in file names become U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _walk(root: Path, config: Config) -> Iterator[Input | Failure]:
@@ -81,7 +86,7 @@ def _walk(root: Path, config: Config) -> Iterator[Input | Failure]:
             if p.is_symlink() and not follow:
                 continue
             if p.is_file():
-                yield Input(source=str(p), path=p)
+                yield Input(source=_printable(p), path=p)
 
 
 def load(inp: Input, config: Config) -> Loaded:

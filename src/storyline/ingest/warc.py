@@ -50,34 +50,45 @@ def read_warc(data: bytes, source: str, config: Config) -> Iterator[RawRecord | 
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    data, problem = _unwrap(data, source, config.ingest.max_bytes)
+    data, gzip_problem = _unwrap(data, source, config.ingest.max_bytes)
     limit = config.ingest.max_records
+    problem: str | None = None
     archive = ArchiveIterator(io.BytesIO(data), arc2warc=True)
-    seen = pages = 0
+    seen = complete = pages = 0
     end = 0  # offset just past the last complete record
     try:
         for record in archive:
             seen += 1
             where = f"{source}#{record.rec_headers.get_header('WARC-Target-URI') or seen}"
+            payload: bytes | Failure | None = None
             if _is_html_page(record):
                 pages += 1
                 if pages > limit:
                     yield Failure(source, f"stopped after {limit:,} pages (ingest.max_records)")
                     return
-                yield _read_page(record, where, config)
-            truncated = _drain(record)
-            if truncated:
-                problem = f"record {where} ends early ({truncated:,} bytes missing)"
+                payload = _payload(record, where, config.ingest.max_bytes)
+            problem = _drain(record, where)
+            if problem:
+                # A cut record's partial page would pass for the whole article.
                 break
+            complete += 1
+            if payload is not None:
+                yield (
+                    payload
+                    if isinstance(payload, Failure)
+                    else _page(record, payload, where, config)
+                )
             end = archive.get_record_offset() + archive.get_record_length()
-    # warcio reports damage as its own error, as zlib/EOF errors, and for some
-    # cut-off headers as an AttributeError from inside its header parser.
-    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, AttributeError) as e:
+    except AttributeError:
+        # warcio's header parser trips over some cut-off headers this way.
+        problem = "a record header is cut short or malformed"
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as e:
         problem = _one_line(e) or type(e).__name__
     if not problem and data[end:].strip():
         problem = f"{len(data) - end:,} bytes after the last complete record"
+    problem = problem or gzip_problem
     if problem:
-        if seen == 0:
+        if complete == 0:
             raise IngestError(source, f"truncated or corrupt WARC: {problem}")
         yield Failure(source, f"truncated or corrupt WARC: {problem}")
 
@@ -98,9 +109,10 @@ def _unwrap(data: bytes, source: str, limit: int) -> tuple[bytes, str | None]:
             out += inflater.decompress(data[read : read + _CHUNK])
             read += _CHUNK
             if len(out) > limit:
-                raise IngestError(
-                    source, f"too large: decompresses to over {limit:,} bytes (ingest.max_bytes)"
-                )
+                # One huge first member: leave it to warcio, which reads gzip
+                # members itself; the per-page size cap still applies.
+                _check_head(bytes(out[:64]), source)
+                return data, None
     except zlib.error as e:
         raise IngestError(source, f"truncated or corrupt WARC: bad gzip data ({e})") from None
     if not inflater.eof and len(out) < 64:
@@ -133,8 +145,8 @@ def _is_html_page(record: Any) -> bool:
     return content_type.split(";")[0].strip().lower() in _HTML_TYPES
 
 
-def _read_page(record: Any, where: str, config: Config) -> RawRecord | Failure:
-    limit = config.ingest.max_bytes
+def _payload(record: Any, where: str, limit: int) -> bytes | Failure:
+    """The page's bytes, transfer coding undone, or a Failure when too large or unreadable."""
     stream = record.content_stream()  # undoes chunked and gzip/deflate/br transfer coding
     payload = bytearray()
     try:
@@ -144,20 +156,26 @@ def _read_page(record: Any, where: str, config: Config) -> RawRecord | Failure:
         return Failure(where, f"unreadable payload: {_one_line(e)}")
     if len(payload) > limit:
         return Failure(where, f"too large: payload over {limit:,} bytes (ingest.max_bytes)")
+    return bytes(payload)
+
+
+def _page(record: Any, payload: bytes, where: str, config: Config) -> RawRecord | Failure:
     content_type = ""
     if record.http_headers is not None:
         content_type = record.http_headers.get_header("Content-Type") or ""
     content_type = content_type or record.rec_headers.get_header("Content-Type") or ""
     uri = record.rec_headers.get_header("WARC-Target-URI") or None
     try:
-        text = _decode(bytes(payload), content_type, where)
-        return read_html(text, where, config, url=uri)
+        return read_html(_decode(payload, content_type, where), where, config, url=uri)
     except IngestError as e:
         return Failure(where, e.reason)
 
 
 def _decode(payload: bytes, content_type: str, where: str) -> str:
-    """Decode with the declared charset when the bytes are not UTF-8 (declarations are often stale)."""
+    """Decode a payload; a declared charset is used only when the bytes are not UTF-8.
+
+    Declarations are often stale (pages saved as UTF-8 still saying latin-1).
+    """
     charset = ""
     for param in content_type.split(";")[1:]:
         key, _, value = param.partition("=")
@@ -177,12 +195,16 @@ def _decode(payload: bytes, content_type: str, where: str) -> str:
     return decode_text(payload, where)
 
 
-def _drain(record: Any) -> int:
-    """Read what is left of a record; return how many of its declared bytes are missing."""
+def _drain(record: Any, where: str) -> str | None:
+    """Read what is left of a record; say what is wrong when it is shorter than declared."""
+    declared = (record.rec_headers.get_header("Content-Length") or "").strip()
+    if not declared.isdigit():
+        return f"record {where} has no Content-Length (cut inside its header?)"
     raw = record.raw_stream
     while raw.read(_CHUNK):
         pass
-    return int(getattr(raw, "limit", 0) or 0)
+    missing = int(getattr(raw, "limit", 0) or 0)
+    return f"record {where} ends early ({missing:,} bytes missing)" if missing else None
 
 
 def _one_line(error: BaseException) -> str:

@@ -84,6 +84,8 @@ class Store(abc.ABC):
 
         Raises:
             TypeError: an item of ``docs`` or ``failures`` has the wrong type.
+            ValueError: a string holds a lone surrogate (from
+                ``errors="surrogateescape"``), or a position does not fit 64 bits.
         """
 
     @abc.abstractmethod
@@ -93,6 +95,9 @@ class Store(abc.ABC):
         The failure replaces every failure stored for that input (its source
         and its records); documents are not touched. ``input_digest`` is kept
         with the failure for audit; a failed input never counts as done.
+
+        Raises:
+            ValueError: a string holds a lone surrogate.
         """
 
     @abc.abstractmethod
