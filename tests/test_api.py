@@ -156,3 +156,41 @@ def test_seed_articles_generic_invariants(tmp_path, seeds) -> None:
         assert len(posts) >= 2
         # Each post's text is the page's text minus furniture, in order.
         assert all(p.original_text() in page.text for p in posts)
+
+
+def test_analyze_url_from_local_server(tmp_path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = (
+        "<html><head><title>Fähre fährt wieder</title>"
+        '<meta property="og:site_name" content="Inselbote"></head><body><article>'
+        f"<p>Die Fähre zur Insel fährt ab Samstag wieder, sagte der Hafenmeister. {BODY}</p>"
+        f"<p>{BODY}</p></article></body></html>"
+    ).encode("latin-1")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=ISO-8859-1")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/news/ferry"
+    try:
+        db = tmp_path / "s.db"
+        refused = storyline.analyze([url], db=db)
+        assert "private or loopback" in refused.failures[0].reason
+        config = Config().replace(fetch={"allow_private": True, "timeout": 5})
+        report = storyline.analyze([url], db=db, config=config)
+    finally:
+        server.shutdown()
+    assert report.ok, report.failures
+    [doc] = storyline.documents(db=db)
+    assert doc.source == url and doc.url == url
+    assert doc.outlet == "Inselbote" and "Fähre zur Insel" in doc.text

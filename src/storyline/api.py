@@ -98,12 +98,16 @@ def _ingest_one(
     docs: list[Document] = []
     failures: list[Failure] = []
     try:
-        for rec in read_input(inp.source, loaded.name, loaded.data, config):
+        records = read_input(
+            inp.source, loaded.name, loaded.data, config, url=loaded.url, charset=loaded.charset
+        )
+        for rec in records:
             if isinstance(rec, Failure):
                 failures.append(rec)
                 continue
             if loaded.url and not rec.url:
-                rec = replace(rec, url=loaded.url, provenance=rec.provenance + (("url", "fetch"),))
+                prov = tuple(sorted((*rec.provenance, ("url", "fetch"))))
+                rec = replace(rec, url=loaded.url, provenance=prov)
             try:
                 built = build_documents(rec, config, pipeline)
                 # A document's source is the input it came from; ``position`` orders the

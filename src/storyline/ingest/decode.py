@@ -51,11 +51,11 @@ def _many_controls(data: bytes, share: float = 0.02) -> bool:
     return controls > share * max(len(data), 1)
 
 
-def decode_text(data: bytes, source: str) -> str:
+def decode_text(data: bytes, source: str, *, charset: str | None = None) -> str:
     """Decode bytes to str, or raise IngestError naming the reason.
 
-    Order: BOM, UTF-16 without BOM, strict UTF-8, then charset detection.
-    Line endings are normalised to ``\\n``.
+    Order: BOM, UTF-16 without BOM, strict UTF-8, the declared ``charset`` (from an
+    HTTP header), then charset detection. Line endings are normalised to ``\\n``.
     """
     if not data.strip():
         raise IngestError(source, "empty: no text in the file")
@@ -73,6 +73,8 @@ def decode_text(data: bytes, source: str) -> str:
         text = _strict(data, "utf-16-le" if odd_nuls else "utf-16-be")
     if text is None:
         text = _strict(data, "utf-8")
+    if text is None and charset:
+        text = _strict(data, charset)
     if text is None:
         text = _detect(data)
     if text is None:

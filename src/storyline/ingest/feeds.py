@@ -118,7 +118,9 @@ def _entry_record(entry: Any, index: int, source: str, outlet: str | None) -> Ra
         return Failure(where, "feed entry has no text (no content or summary)")
     title = _detail_text(entry.get("title_detail"), entry.get("title"))
     title = title.replace("\n", " ") if title else None
-    author = _clean_one(entry.get("author"))
+    # "desk@example.org (Jo Bell)": feedparser splits the name out into author_detail.
+    detail = entry.get("author_detail") or {}
+    author = _clean_one(detail.get("name")) or _clean_one(entry.get("author"))
     published = _entry_date(entry)
     tags = tuple(t for t in (_clean_one(tag.get("term")) for tag in entry.get("tags") or ()) if t)
     prov = {

@@ -63,7 +63,14 @@ def _looks_like_html(data: bytes) -> bool:
 
 
 def read_input(
-    source: str, name: str, data: bytes, config: Config, *, fmt: str | None = None
+    source: str,
+    name: str,
+    data: bytes,
+    config: Config,
+    *,
+    fmt: str | None = None,
+    url: str | None = None,
+    charset: str | None = None,
 ) -> Iterator[ReadResult]:
     """Read one input's bytes into raw records.
 
@@ -72,6 +79,8 @@ def read_input(
         name: file name used to guess the format (``.gz`` is unwrapped).
         data: the raw bytes.
         fmt: force a format (one of ``FORMATS``) instead of guessing.
+        url: where the bytes were fetched from (resolves relative links in HTML).
+        charset: the charset a server declared, used when the bytes are not UTF-8.
 
     Raises:
         IngestError: the input as a whole is unreadable.
@@ -90,15 +99,15 @@ def read_input(
     if fmt not in FORMATS:
         raise IngestError(source, f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "text":
-        yield read_text(decode_text(data, source), source)
+        yield read_text(decode_text(data, source, charset=charset), source)
     elif fmt == "html":
         from storyline.ingest.html import read_html
 
-        yield read_html(decode_text(data, source), source, config)
+        yield read_html(decode_text(data, source, charset=charset), source, config, url=url)
     elif fmt == "json":
-        yield from read_json(decode_text(data, source), source, config)
+        yield from read_json(decode_text(data, source, charset=charset), source, config)
     elif fmt == "jsonl":
-        yield from read_jsonl(decode_text(data, source), source, config)
+        yield from read_jsonl(decode_text(data, source, charset=charset), source, config)
     elif fmt == "warc":
         from storyline.ingest.warc import read_warc
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from storyline.config import Config
 from storyline.errors import IngestError
 from storyline.ingest.decode import check_size
+from storyline.ingest.fetch import is_url
 from storyline.model import Failure
 
 
@@ -31,14 +32,12 @@ class Loaded:
     name: str
     data: bytes
     url: str | None
+    charset: str | None = None
+    """The charset an HTTP server declared, if any."""
 
     @property
     def digest(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
-
-
-def is_url(target: str) -> bool:
-    return target.lower().startswith(("http://", "https://"))
 
 
 def iter_inputs(
@@ -99,7 +98,7 @@ def load(inp: Input, config: Config) -> Loaded:
         from storyline.ingest.fetch import fetch_url
 
         got = fetch_url(inp.url, config.fetch)
-        return Loaded(inp, got.name, got.data, got.url)
+        return Loaded(inp, got.name, got.data, got.url, _charset(got.content_type))
     assert inp.path is not None
     try:
         check_size(inp.source, inp.path.stat().st_size, config.ingest.max_bytes)
@@ -111,3 +110,18 @@ def load(inp: Input, config: Config) -> Loaded:
         raise IngestError(inp.source, f"cannot read: {e.strerror or e}") from None
     check_size(inp.source, len(data), config.ingest.max_bytes)
     return Loaded(inp, inp.path.name, data, None)
+
+
+def _charset(content_type: str) -> str | None:
+    """The ``charset=`` parameter of a Content-Type header, if it names a known codec."""
+    import codecs
+
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            name = value.strip().strip("\"'")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                return None
+    return None
