@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from storyline.cli import cli
+from storyline.outputs.export import validate_export
 
 BODY = "The island council approved a new timetable for the winter ferries on Tuesday evening."
 
@@ -73,6 +74,7 @@ def test_demo(tmp_path) -> None:
     assert code == 0, err
     assert "demo.json" in out
     data = json.loads((tmp_path / "demo" / "demo.json").read_text())
+    validate_export(data)
     kinds = [d["kind"] for d in data["documents"]]
     assert kinds.count("post") >= 2 and kinds.count("article") >= 5
 
@@ -83,6 +85,13 @@ def test_every_command_has_help_and_docs(command: str) -> None:
     assert code == 0 and "Usage:" in out
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert f"storyline {command}" in readme
+
+
+def test_progress_bar(tmp_path, fixtures) -> None:
+    code, _, err = run(
+        "analyze", str(fixtures / "articles"), "--db", str(tmp_path / "s.db"), "--progress"
+    )
+    assert code == 0 and "Ingesting" in err and "2/2" in err
 
 
 def test_python_dash_m(tmp_path) -> None:

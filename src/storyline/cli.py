@@ -86,8 +86,11 @@ def _run_analyze(
     show_bar = sys.stderr.isatty() if progress is None else progress
     try:
         if show_bar:
+            from storyline.ingest.sources import iter_inputs
+
+            total = sum(1 for _ in iter_inputs(paths, config))  # a cheap walk, for the bar
             with click.progressbar(
-                length=0, label="Ingesting", file=sys.stderr, show_pos=True
+                length=total, label="Ingesting", file=sys.stderr, show_pos=True
             ) as bar:
                 report = api.analyze(
                     paths, db=db, config=config, progress=lambda _item: bar.update(1)
