@@ -91,7 +91,7 @@ def test_progress_bar(tmp_path, fixtures) -> None:
     code, _, err = run(
         "analyze", str(fixtures / "articles"), "--db", str(tmp_path / "s.db"), "--progress"
     )
-    assert code == 0 and "Ingesting" in err and "2/2" in err
+    assert code == 0 and "Ingesting" in err  # click draws the bar itself only on a terminal
 
 
 def test_python_dash_m(tmp_path) -> None:
