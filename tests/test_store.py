@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import storyline.store.sqlite as sqlite_module
 from storyline.errors import StoreError
 from storyline.model import Document, Failure, Published, Removal, document_id
-from storyline.store import MemoryStore, SQLiteStore, Store, open_store
+from storyline.store import SCHEMA_VERSION, MemoryStore, SQLiteStore, Store, open_store
 
 
 def make_doc(text: str, source: str = "a.html", **fields: object) -> Document:
@@ -280,7 +280,7 @@ def test_bad_section_items_are_refused(store: Store, items: object, message: str
 
 
 def test_a_closed_store_refuses_work(store: Store) -> None:
-    assert store.schema_version == 1
+    assert store.schema_version == SCHEMA_VERSION
     store.close()
     store.close()  # harmless twice
     with pytest.raises(StoreError, match="closed"):
@@ -354,10 +354,12 @@ def test_sqlite_keeps_everything_across_reopening(tmp_path: Path) -> None:
         assert s.input_done("a", "1")
         assert s.failures() == [Failure("a#2", "x")]
         assert s.get_section("events") == [{"id": "e1"}]
-        assert s.schema_version == 1
+        assert s.schema_version == SCHEMA_VERSION
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("1",)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     conn.close()
 
 
@@ -384,32 +386,64 @@ def test_a_newer_schema_version_is_refused(tmp_path: Path) -> None:
 def test_migrations_run_in_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "s.db"
     SQLiteStore(path).close()
+    v = SCHEMA_VERSION
 
     def add_notes(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE notes (id TEXT)")
 
     def broken(conn: sqlite3.Connection) -> None:
         conn.execute("CREATE TABLE half_done (id TEXT)")
-        raise sqlite3.OperationalError("migration 3 failed")
+        raise sqlite3.OperationalError("the last migration failed")
 
-    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", v + 2)
     monkeypatch.setattr(
-        sqlite_module, "MIGRATIONS", {**sqlite_module.MIGRATIONS, 2: add_notes, 3: broken}
+        sqlite_module, "MIGRATIONS", {**sqlite_module.MIGRATIONS, v + 1: add_notes, v + 2: broken}
     )
-    with pytest.raises(StoreError, match="migration 3 failed"):
+    with pytest.raises(StoreError, match="the last migration failed"):
         SQLiteStore(path)
     conn = sqlite3.connect(path)
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     assert "notes" not in tables and "half_done" not in tables  # all rolled back
     conn.close()
 
-    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", v + 1)
     with SQLiteStore(path) as s:
-        assert s.schema_version == 2
+        assert s.schema_version == v + 1
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        str(v + 1),
+    )
     conn.execute("SELECT * FROM notes")
     conn.close()
+
+
+def test_a_version_1_file_is_upgraded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.db"
+    doc = make_doc("kept across the upgrade")
+    monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", 1)
+    with SQLiteStore(path) as s:
+        s.add_documents([doc])
+    monkeypatch.undo()
+    with SQLiteStore(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        assert list(s.iter_documents()) == [doc]
+        s.put_features("minhash", {doc.id: b"\x01\x02"})
+        assert s.get_features("minhash") == {doc.id: b"\x01\x02"}
+
+
+def test_features(store: Store) -> None:
+    store.put_features("minhash", {"b": b"2", "a": b"1"})
+    store.put_features("minhash", {"a": b"one"})
+    store.put_features("anchors", {"a": b""})
+    assert store.get_features("minhash") == {"a": b"one", "b": b"2"}
+    assert list(store.get_features("minhash")) == ["a", "b"]
+    assert store.get_features("minhash", ["b", "zz"]) == {"b": b"2"}
+    assert store.get_features("anchors") == {"a": b""}
+    assert store.get_features("unknown") == {}
+    with pytest.raises(ValueError, match="lowercase identifier"):
+        store.put_features("Bad Name", {"a": b""})
+    with pytest.raises(ValueError, match="bytes"):
+        store.put_features("minhash", {"a": "text"})  # type: ignore[dict-item]
 
 
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:

@@ -77,6 +77,9 @@ def analyze(
                 report = _ingest_one(item, store, config, pipeline, report)
             if progress is not None:
                 progress(item)
+        from storyline.corpus.run import update_corpus
+
+        update_corpus(store, config)
     finally:
         if owned:
             store.close()

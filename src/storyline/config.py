@@ -88,6 +88,32 @@ class MetadataConfig:
 
 
 @dataclass(frozen=True)
+class SourcesConfig:
+    """Duplicates, text reuse and derivation families (corpus level)."""
+
+    enabled: bool = True
+    ngram: int = 8
+    """Words per n-gram when aligning two texts."""
+    sample: int = 4
+    """Keep 1 in ``sample`` n-grams as anchors for finding candidate pairs."""
+    min_anchors: int = 2
+    max_anchor_docs: int = 200
+    min_shared_tokens: int = 30
+    min_shared_fraction: float = 0.15
+    near_duplicate_threshold: float = 0.8
+    """MinHash Jaccard at or above which two documents are near duplicates."""
+    merge_shared_credits: bool = True
+    """Documents crediting the same source count as one independent source."""
+
+
+@dataclass(frozen=True)
+class StoriesConfig:
+    """Grouping documents into stories (corpus level)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class PipelineConfig:
     """Which per-document stages run, in order."""
 
@@ -112,6 +138,8 @@ class Config:
     posts: PostsConfig = field(default_factory=PostsConfig)
     metadata: MetadataConfig = field(default_factory=MetadataConfig)
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
+    stories: StoriesConfig = field(default_factory=StoriesConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
 
     def replace(self, **sections: Any) -> Config:

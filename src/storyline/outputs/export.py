@@ -31,13 +31,13 @@ SCHEMA_FILE = "storyline-1.schema.json"
 FORMATS = ("json", "jsonl", "csv", "parquet")
 
 SECTIONS = (
-    "derivations", "stories", "entities", "events", "claims",
+    "derivations", "families", "stories", "entities", "events", "claims",
     "conflicts", "quotes", "timeline", "summary",
 )  # fmt: skip
 """Stage result sections, in export order (read with ``Store.get_section``)."""
 
 RECORD_TYPES = {
-    "documents": "document", "derivations": "derivation", "stories": "story",
+    "documents": "document", "derivations": "derivation", "families": "family", "stories": "story",
     "entities": "entity", "events": "event", "claims": "claim", "conflicts": "conflict",
     "quotes": "quote", "timeline": "timeline_entry", "summary": "summary",
     "failures": "failure",

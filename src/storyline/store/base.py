@@ -16,13 +16,13 @@ from __future__ import annotations
 import abc
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from storyline.model import Document, Failure
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The newest store schema this code knows (see ``sqlite.MIGRATIONS``)."""
 
 DOCUMENT_KINDS = ("article", "page", "post")
@@ -143,6 +143,23 @@ class Store(abc.ABC):
     def get_section(self, name: str) -> list[dict[str, Any]]:
         """The items of a section, in stored order; an empty list if never set."""
 
+    # -- per-document features (derived, rebuildable caches) -------------------
+
+    @abc.abstractmethod
+    def put_features(self, name: str, values: Mapping[str, bytes]) -> None:
+        """Store one named feature (``"minhash"``...) for some documents, replacing old values.
+
+        Features are caches computed from a document's text (signatures, hashes): a
+        corpus stage computes them once per document and later runs reuse them.
+
+        Raises:
+            ValueError: the name is not a lowercase identifier, or a value is not bytes.
+        """
+
+    @abc.abstractmethod
+    def get_features(self, name: str, ids: Iterable[str] | None = None) -> dict[str, bytes]:
+        """Stored values of one feature, by document id (all documents, or only ``ids``)."""
+
     # -- lifecycle ------------------------------------------------------------
 
     @property
@@ -252,6 +269,15 @@ def check_kinds(kinds: Iterable[str] | None) -> tuple[str, ...] | None:
         if kind not in DOCUMENT_KINDS:
             raise ValueError(f"unknown document kind {kind!r}; valid: {', '.join(DOCUMENT_KINDS)}")
     return kinds
+
+
+def check_features(name: str, values: Mapping[str, bytes]) -> None:
+    """Validate a feature name and its values (see :meth:`Store.put_features`)."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name or ""):
+        raise ValueError(f"feature name {name!r} must be a lowercase identifier")
+    for doc_id, value in values.items():
+        if not isinstance(doc_id, str) or not isinstance(value, bytes | bytearray | memoryview):
+            raise ValueError(f"feature {name!r}: values must be bytes keyed by document id")
 
 
 def check_section_name(name: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,7 @@ from storyline.store.base import (
     Store,
     belongs_to,
     check_documents,
+    check_features,
     check_failures,
     check_input,
     check_kinds,
@@ -46,6 +47,7 @@ class MemoryStore(Store):
         self._inputs: dict[tuple[str, str], tuple[int, int]] = {}
         self._failures: dict[str, _StoredFailure] = {}
         self._sections: dict[str, list[str]] = {}
+        self._features: dict[str, dict[str, bytes]] = {}
         self._closed = False
 
     def _check_open(self) -> None:
@@ -127,6 +129,18 @@ class MemoryStore(Store):
         self._check_open()
         check_section_name(name)
         return [json.loads(item) for item in self._sections.get(name, ())]
+
+    def put_features(self, name: str, values: Mapping[str, bytes]) -> None:
+        self._check_open()
+        check_features(name, values)
+        store = self._features.setdefault(name, {})
+        store.update({doc_id: bytes(value) for doc_id, value in values.items()})
+
+    def get_features(self, name: str, ids: Iterable[str] | None = None) -> dict[str, bytes]:
+        self._check_open()
+        store = self._features.get(name, {})
+        keys = sorted(store) if ids is None else sorted(set(ids) & store.keys())
+        return {k: store[k] for k in keys}
 
     @property
     def schema_version(self) -> int:

@@ -17,7 +17,7 @@ import dataclasses
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from storyline.store.base import (
     SCHEMA_VERSION,
     Store,
     check_documents,
+    check_features,
     check_failures,
     check_input,
     check_kinds,
@@ -100,7 +101,22 @@ def _migrate_to_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_to_1}
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Per-document features: cached signatures and hashes of corpus stages."""
+    conn.execute(
+        """CREATE TABLE features (
+            name TEXT NOT NULL,
+            doc_id TEXT NOT NULL,
+            value BLOB NOT NULL,
+            PRIMARY KEY (name, doc_id)
+        )"""
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+}
 """Version → function that upgrades a file from the version before it.
 
 Add a schema change as a new entry (and bump ``base.SCHEMA_VERSION``); never
@@ -296,6 +312,36 @@ class SQLiteStore(Store):
                 "SELECT item FROM sections WHERE name = ? ORDER BY seq", (name,)
             ).fetchall()
         return [json.loads(item) for (item,) in rows]
+
+    # -- per-document features ------------------------------------------------
+
+    def put_features(self, name: str, values: Mapping[str, bytes]) -> None:
+        check_features(name, values)
+        with self._write(f"storing feature {name!r}") as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO features (name, doc_id, value) VALUES (?, ?, ?)",
+                ((name, doc_id, bytes(value)) for doc_id, value in sorted(values.items())),
+            )
+
+    def get_features(self, name: str, ids: Iterable[str] | None = None) -> dict[str, bytes]:
+        conn = self._connection()
+        with self._errors(f"reading feature {name!r}"):
+            if ids is None:
+                rows = conn.execute(
+                    "SELECT doc_id, value FROM features WHERE name = ? ORDER BY doc_id", (name,)
+                ).fetchall()
+            else:
+                wanted = sorted(set(ids))
+                rows = []
+                for i in range(0, len(wanted), 500):
+                    chunk = wanted[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows += conn.execute(
+                        f"SELECT doc_id, value FROM features WHERE name = ? AND doc_id IN ({marks})"
+                        " ORDER BY doc_id",
+                        (name, *chunk),
+                    ).fetchall()
+        return {doc_id: bytes(value) for doc_id, value in rows}
 
     # -- lifecycle ------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Corpus-level stages: duplicates, syndication, stories."""

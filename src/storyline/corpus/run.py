@@ -1,0 +1,106 @@
+"""Corpus-level stages over a whole store: text reuse, derivations, families.
+
+Per-document features (reuse anchors) are computed once per document and
+stored; a later run computes them only for new documents and aligns only the
+candidate pairs that involve a new document. Derived results are stored as
+sections (``derivations``, ``families``) that the export includes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.config import Config, SourcesConfig
+from storyline.corpus.derivations import derivation_from_dict, derive
+from storyline.corpus.families import families
+from storyline.corpus.reuse import (
+    ReuseParams,
+    Tokens,
+    anchors,
+    candidate_pairs,
+    ngram_hashes,
+    tokenize,
+)
+from storyline.model import Document
+from storyline.store import Store
+
+ANALYSED_KINDS = ("article", "post")
+"""Pages that hold posts are kept for audit; their posts are analysed instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusReport:
+    documents: int
+    new_documents: int
+    derivations: int
+    families: int
+
+
+def reuse_params(cfg: SourcesConfig) -> ReuseParams:
+    return ReuseParams(
+        ngram=cfg.ngram,
+        sample=cfg.sample,
+        min_anchors=cfg.min_anchors,
+        max_anchor_docs=cfg.max_anchor_docs,
+        min_shared_tokens=cfg.min_shared_tokens,
+        min_shared_fraction=cfg.min_shared_fraction,
+    )
+
+
+def _anchor_feature(params: ReuseParams) -> str:
+    # The feature name carries the parameters it depends on: other settings, other cache.
+    return f"reuse_anchors_n{params.ngram}_s{params.sample}"
+
+
+def update_corpus(store: Store, config: Config) -> CorpusReport:
+    """Bring the corpus-level sections of ``store`` up to date with its documents."""
+    docs = sorted(store.iter_documents(kinds=ANALYSED_KINDS), key=lambda d: d.id)
+    if not config.sources.enabled:
+        return CorpusReport(len(docs), 0, 0, 0)
+    params = reuse_params(config.sources)
+    feature = _anchor_feature(params)
+    stored = store.get_features(feature)
+    fresh = {d.id for d in docs if d.id not in stored}
+    tokens: dict[str, Tokens] = {}
+    if fresh:
+        new_values = {}
+        for d in docs:
+            if d.id in fresh:
+                tokens[d.id] = tokenize(d.text)
+                a = anchors(ngram_hashes(tokens[d.id], params.ngram), params.sample)
+                new_values[d.id] = a.astype("<u8").tobytes()
+        store.put_features(feature, new_values)
+        stored.update(new_values)
+    doc_anchors = [np.frombuffer(stored[d.id], dtype="<u8") for d in docs]
+
+    ids = {d.id for d in docs}
+    kept = [
+        derivation_from_dict(x)
+        for x in store.get_section("derivations")
+        if x["source_id"] in ids
+        and x["derived_id"] in ids
+        and x["source_id"] not in fresh
+        and x["derived_id"] not in fresh
+    ]
+
+    def tokens_of(doc: Document) -> Tokens:
+        if doc.id not in tokens:
+            tokens[doc.id] = tokenize(doc.text)
+        return tokens[doc.id]
+
+    found = []
+    for i, j in candidate_pairs(doc_anchors, params):
+        a, b = docs[i], docs[j]
+        if a.id not in fresh and b.id not in fresh:
+            continue  # aligned in an earlier run
+        d = derive(a, b, tokens_of(a), tokens_of(b), params)
+        if d is not None:
+            found.append(d)
+    derivations = sorted(kept + found, key=lambda d: (d.source_id, d.derived_id))
+    texts = {d.id: d.text for d in docs}
+    store.put_section("derivations", [d.to_dict(texts) for d in derivations])
+    fams = families(docs, derivations, merge_shared_credits=config.sources.merge_shared_credits)
+    store.put_section("families", [f.to_dict() for f in fams])
+    return CorpusReport(len(docs), len(fresh), len(derivations), len(fams))
