@@ -8,7 +8,7 @@ it needs on first use.
 >>> storyline.export("json", db="case.db", out="case.json")  # doctest: +SKIP
 """
 
-from storyline.api import analyze, clean, documents, export
+from storyline.api import analyze, clean, documents, export, sources
 from storyline.config import Config, load_config
 from storyline.errors import (
     ConfigError,
@@ -42,4 +42,5 @@ __all__ = [
     "documents",
     "export",
     "load_config",
+    "sources",
 ]

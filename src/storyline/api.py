@@ -176,6 +176,38 @@ def documents(
             store.close()
 
 
+def sources(
+    *, db: str | Path | Store | None = None, config: Config | None = None
+) -> dict[str, Any]:
+    """The copy graph: ``{"documents", "derivations", "families", "independent_sources"}``.
+
+    ``documents`` maps ids to ``{"source", "outlet", "title", "published"}``;
+    ``derivations`` and ``families`` are as in the export; ``independent_sources``
+    counts the families (documents that are not copies of each other).
+    """
+    store, owned = _store(db, config or Config())
+    try:
+        docs = {
+            d.id: {
+                "source": d.source,
+                "outlet": d.outlet,
+                "title": d.title,
+                "published": d.published.value if d.published else None,
+            }
+            for d in store.iter_documents(kinds=("article", "post"))
+        }
+        families = store.get_section("families")
+        return {
+            "documents": docs,
+            "derivations": store.get_section("derivations"),
+            "families": families,
+            "independent_sources": len(families),
+        }
+    finally:
+        if owned:
+            store.close()
+
+
 def clean(text: str, *, title: str | None = None) -> Document:
     """Run the ingest stages on one text on its own and return the document.
 

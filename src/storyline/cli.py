@@ -6,6 +6,7 @@ Exit codes: 0 everything worked; 1 some inputs failed (the rest was stored);
 
 from __future__ import annotations
 
+import json
 import sys
 from importlib import resources
 from pathlib import Path
@@ -169,6 +170,55 @@ def status(db: Path | None, config_path: Path | None) -> None:
     click.echo(f"failures: {len(failures)}")
     for f in failures:
         click.echo(f"  {f.source}: {f.reason}")
+
+
+@cli.command()
+@DB_OPTION
+@CONFIG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the copy graph as JSON.")
+def sources(db: Path | None, config_path: Path | None, as_json: bool) -> None:
+    """Show the copy graph: who reposts whom, and how many independent sources there are."""
+    config = _config(config_path)
+    path = _require_store(db, config)
+    try:
+        graph = api.sources(db=path, config=config)
+    except StorylineError as e:
+        raise Fatal(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(graph, ensure_ascii=False, indent=2))
+        return
+    docs = graph["documents"]
+    click.echo(
+        f"{len(docs)} document(s), {graph['independent_sources']} independent source(s), "
+        f"{len(graph['derivations'])} derivation(s)"
+    )
+    for fam in graph["families"]:
+        if fam["size"] < 2:
+            continue
+        credits = ", ".join(fam["credited_sources"])
+        click.echo(
+            f"\nfamily {fam['id'][:12]} ({fam['size']} documents)"
+            + (f", credits: {credits}" if credits else "")
+        )
+        for doc_id in fam["documents"]:
+            click.echo(f"  {doc_id[:12]}  {_label(docs[doc_id])}")
+        members = set(fam["documents"])
+        for d in graph["derivations"]:
+            if d["source_id"] not in members:
+                continue
+            arrow = "--" if d["direction"] == "unknown" else "->"
+            evidence = "; ".join(d["direction_evidence"])
+            click.echo(
+                f"    {d['source_id'][:12]} {arrow} {d['derived_id'][:12]}  {d['relation']}"
+                f" (shared {d['shared_source']:.0%} / {d['shared_derived']:.0%}"
+                + (f"; {d['direction']}: {evidence}" if evidence else "")
+                + ")"
+            )
+
+
+def _label(doc: dict[str, Any]) -> str:
+    parts = [doc.get("outlet"), doc.get("published"), doc.get("title") or doc["source"]]
+    return " | ".join(p for p in parts if p)
 
 
 @cli.command()

@@ -4,17 +4,20 @@ For every pair of documents that share enough text (see :mod:`reuse`), this
 module decides the relation and, where the evidence allows, the direction:
 
 - ``duplicate``: the same text (each side at least 95% shared);
-- ``repost``: a whole copy with small edits (each side at least 80% shared);
+- ``repost``: a whole copy with small edits (80% of the source in it, and 90% of
+  it from the source);
 - ``expanded``: the derived copy holds most of the source and adds its own text
   (a repost with commentary);
 - ``excerpt``: the derived copy is made of the source's text but leaves much out;
 - ``partial``: a rewrite that keeps long runs, neither side mostly the other.
 
 Direction evidence, strongest first: a credit line naming the other's outlet,
-publication dates, a reference to the other's URL, and containment asymmetry
-(a copy that holds all of another text and adds its own is the later one).
-When nothing decides, ``direction`` is ``unknown`` and the pair is listed in id
-order.
+publication dates, and a reference to the other's URL give a ``known``
+direction. Without them, containment asymmetry gives an ``inferred`` one: a copy
+that holds all of another text and adds its own is taken as the later one (a
+repost with commentary; a trimmed copy of a longer story reads the other way,
+which is why the weaker label). When nothing decides, ``direction`` is
+``unknown`` and the pair is listed in id order.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ from storyline.model import Document
 
 DUPLICATE = 0.95
 WHOLE = 0.8
+LITTLE_ADDED = 0.9
+"""A copy whose text is at least this much the source's added little of its own."""
+_CONTAINS = "contains the other text and adds its own"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,9 @@ class Derivation:
     derived_id: str
     relation: str
     direction: str
-    """``known`` when evidence says which is the source, else ``unknown``."""
+    """``known``: credits, dates or links say which is the source; ``inferred``: only
+    containment does (the longer text is taken as the later one, which is wrong for a
+    trimmed copy); ``unknown``: nothing decides, and the pair is in id order."""
     evidence: tuple[str, ...]
     shared_source: float
     shared_derived: float
@@ -131,11 +139,15 @@ def derive(
     """The derivation between two documents, or None when they share too little."""
     al = align(ta, tb, params)
     smaller = min(len(ta), len(tb)) or 1
-    if al.shared_tokens < params.min_shared_tokens and al.shared_tokens < 0.5 * smaller:
+    # Few shared words are reuse only when they are nearly all of a short text.
+    if al.shared_tokens < params.min_shared_tokens and al.shared_tokens < 0.8 * smaller:
         return None
     if al.shared_tokens < params.min_shared_fraction * smaller:
         return None
     order, evidence = _direction(a, b, al)
+    direction = "unknown" if order == "unknown" else "known"
+    if evidence == (_CONTAINS,):
+        direction = "inferred"
     if order == "ba":
         a, b = b, a
         al = Alignment(al.shared_b, al.shared_a, al.shared_tokens, al.only_b, al.only_a)
@@ -145,10 +157,10 @@ def derive(
         source_id=a.id,
         derived_id=b.id,
         relation=relation,
-        direction="unknown" if order == "unknown" else "known",
+        direction=direction,
         evidence=evidence,
-        shared_source=al.shared_a,
-        shared_derived=al.shared_b,
+        shared_source=round(al.shared_a, 4),
+        shared_derived=round(al.shared_b, 4),
         shared_tokens=al.shared_tokens,
         added=al.only_b,
         removed=al.only_a,
@@ -158,7 +170,7 @@ def derive(
 def _relation(shared_source: float, shared_derived: float) -> str:
     if shared_source >= DUPLICATE and shared_derived >= DUPLICATE:
         return "duplicate"
-    if shared_source >= WHOLE and shared_derived >= WHOLE:
+    if shared_source >= WHOLE and shared_derived >= LITTLE_ADDED:
         return "repost"
     if shared_source >= WHOLE:
         return "expanded"
@@ -192,10 +204,10 @@ def _direction(a: Document, b: Document, al: Alignment) -> tuple[str, tuple[str,
         return votes[0][0], tuple(e for _, e in votes) + ("evidence disagrees",)
     # Containment asymmetry: the text that holds all of the other and adds its own
     # is the later one (a repost with commentary).
-    if al.shared_b >= WHOLE and al.shared_a < WHOLE:
-        return "ba", ("contains the other text and adds its own",)
-    if al.shared_a >= WHOLE and al.shared_b < WHOLE:
-        return "ab", ("contains the other text and adds its own",)
+    if al.shared_b >= LITTLE_ADDED and al.shared_a <= al.shared_b - 0.1:
+        return "ba", (_CONTAINS,)
+    if al.shared_a >= LITTLE_ADDED and al.shared_b <= al.shared_a - 0.1:
+        return "ab", (_CONTAINS,)
     return "unknown", ()
 
 
