@@ -12,7 +12,9 @@ FIX = Path(__file__).parent / "fixtures" / "reuse"
 
 
 def doc(name: str, text: str | None = None, **kw) -> Document:
-    return Document(id=name, source=f"{name}.txt", text=text or (FIX / f"{name}.txt").read_text(), **kw)
+    return Document(
+        id=name, source=f"{name}.txt", text=text or (FIX / f"{name}.txt").read_text(), **kw
+    )
 
 
 def by_pair(derivations):

@@ -43,13 +43,21 @@ def test_alignment_of_copy_with_addition() -> None:
 
 
 def test_unrelated_texts_share_nothing() -> None:
-    al = align(tokenize(" ".join(WORDS)), tokenize("a wholly different sentence about books"), ReuseParams())
+    al = align(
+        tokenize(" ".join(WORDS)),
+        tokenize("a wholly different sentence about books"),
+        ReuseParams(),
+    )
     assert al.shared_tokens == 0 and al.shared_a == 0.0
 
 
 def test_candidate_pairs_need_shared_anchors() -> None:
     params = ReuseParams(sample=1)
-    texts = [" ".join(WORDS * 2), " ".join(WORDS * 2) + " extra words here", "nothing in common at all here"]
+    texts = [
+        " ".join(WORDS * 2),
+        " ".join(WORDS * 2) + " extra words here",
+        "nothing in common at all here",
+    ]
     docs = [anchors(ngram_hashes(tokenize(t), params.ngram), params.sample) for t in texts]
     assert candidate_pairs(docs, params) == [(0, 1)]
 
