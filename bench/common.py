@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import re
+import subprocess
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,7 +66,31 @@ def machine_info() -> dict[str, Any]:
         "ram_gib": ram_gib,
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "storyline": code_version(),
     }
+
+
+def code_version() -> str:
+    """The checkout's commit, with ``+dirty`` when files differ from it; ``unknown`` without git."""
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+dirty" if dirty else "")
 
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

@@ -195,8 +195,17 @@ def worst_pages(
 def render(rows: list[dict[str, Any]], worst: list[dict[str, Any]]) -> str:
     """The Markdown tables: scores per method, then the worst pages."""
     scores = markdown_table(
-        ["method", "failed (exc/empty)", "macro P", "macro R", "macro F1", "micro P",
-         "micro R", "micro F1", "s/page"],  # fmt: skip
+        [
+            "method",
+            "failed (exc/empty)",
+            "macro P",
+            "macro R",
+            "macro F1",
+            "micro P",
+            "micro R",
+            "micro F1",
+            "s/page",
+        ],  # fmt: skip
         [
             [
                 r["method"],

@@ -36,7 +36,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -104,7 +104,9 @@ def parse_date(raw: str | None) -> str | None:
         return None
     day, month, year, hh, mm, ss = m.groups()
     try:
-        parsed = datetime.strptime(f"{day}-{month.title()}-{year} {hh}:{mm}:{ss}", "%d-%b-%Y %H:%M:%S")
+        parsed = datetime.strptime(
+            f"{day}-{month.title()}-{year} {hh}:{mm}:{ss}", "%d-%b-%Y %H:%M:%S"
+        )
     except ValueError:
         return None
     return parsed.isoformat()
@@ -173,20 +175,31 @@ def ingest_baseline(jsonl: Path, db: Path) -> dict[str, int]:
     return {"documents_added": added, "documents_seen": added, "skipped": 0, "failures": 0}
 
 
-def ingest_storyline(path: Path, db: Path) -> dict[str, int]:
-    """``storyline.analyze`` with the default configuration."""
+def ingest_storyline(path: Path, db: Path) -> dict[str, Any]:
+    """``storyline.analyze`` with the default configuration.
+
+    ``inputs_s`` is the time until the last input was handled (reading, stages,
+    storing); the rest of the call is the corpus-level work that follows.
+    """
     import storyline
 
-    report = storyline.analyze([path], db=db)
+    start = time.perf_counter()
+    last = [start]
+
+    def progress(_: object) -> None:
+        last[0] = time.perf_counter()
+
+    report = storyline.analyze([path], db=db, progress=progress)
     return {
         "documents_added": report.documents_added,
         "documents_seen": report.documents_seen,
         "skipped": report.skipped,
         "failures": len(report.failures),
+        "inputs_s": last[0] - start,
     }
 
 
-def case_job(case: str, workdir: Path, tag: str) -> Callable[[], dict[str, int]]:
+def case_job(case: str, workdir: Path, tag: str) -> Callable[[], dict[str, Any]]:
     """What a case runs; ``rerun`` reuses the store ``jsonl`` filled under the same tag."""
     stores = workdir / "stores"
     if case == "baseline":
@@ -200,26 +213,41 @@ def case_job(case: str, workdir: Path, tag: str) -> Callable[[], dict[str, int]]
     raise ValueError(f"unknown case {case!r}; use one of {', '.join(CASES)}")
 
 
+def peak_rss_kib() -> int:
+    """This process's peak resident set size in KiB.
+
+    ``VmHWM`` from ``/proc/self/status`` where there is one: ``ru_maxrss`` is
+    carried over ``exec`` on Linux, so in a child it starts at the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass  # no procfs: fall back to getrusage (KiB on Linux, bytes on macOS)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def run_case(case: str, workdir: Path, tag: str, trace: bool) -> dict[str, Any]:
-    """Time one case in this process; RSS figures are this process's (KiB on Linux)."""
+    """Time one case in this process and measure its memory."""
     job = case_job(case, workdir, tag)
     if case != "baseline":
         import storyline  # noqa: F401  (importing is not ingesting)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = peak_rss_kib()
     if trace:
         tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     counts = job()
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = tracemalloc.get_traced_memory()[1] if trace else None
     if trace:
         tracemalloc.stop()
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "case": case,
         "wall_s": wall,
+        "cpu_s": cpu,
         "rss_before_kib": rss_before,
-        "rss_peak_kib": rss_after,
+        "rss_peak_kib": peak_rss_kib(),
         "tracemalloc_peak_bytes": peak,
         **counts,
     }
@@ -280,19 +308,22 @@ def summarize(corpus: Corpus, results: dict[str, dict[str, Any]]) -> list[dict[s
 def render(rows: list[dict[str, Any]]) -> str:
     """The Markdown results table."""
     headers = [
-        "case", "wall s", "docs/s", "words/s", "× baseline", "peak RSS MiB",
-        "RSS Δ MiB", "tracemalloc peak MiB", "added / seen / skipped / failed",
+        "case", "wall s", "CPU s", "inputs s", "after s", "docs/s", "words/s", "× baseline",
+        "peak RSS MiB", "RSS Δ MiB", "tracemalloc peak MiB", "added / seen / skipped / failed",
     ]  # fmt: skip
     body = [
         [
             r["case"],
             f"{r['wall_s']:.2f}",
+            f"{r['cpu_s']:.2f}",
+            "-" if r.get("inputs_s") is None else f"{r['inputs_s']:.2f}",
+            "-" if r.get("inputs_s") is None else f"{r['wall_s'] - r['inputs_s']:.2f}",
             f"{r['docs_per_s']:,.0f}",
             f"{r['words_per_s']:,.0f}",
             f"{r['vs_baseline']:.4f}" if r["vs_baseline"] < 0.01 else f"{r['vs_baseline']:.3f}",
             f"{r['rss_peak_mib']:.0f}",
             f"{r['rss_delta_mib']:.0f}",
-            "-" if r["tracemalloc_peak_mib"] is None else f"{r['tracemalloc_peak_mib']:.1f}",
+            "-" if r["tracemalloc_peak_mib"] is None else f"{r['tracemalloc_peak_mib']:.2f}",
             f"{r['documents_added']} / {r['documents_seen']} / {r['skipped']} / {r['failures']}",
         ]
         for r in rows

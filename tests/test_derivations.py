@@ -73,6 +73,22 @@ def test_shared_short_quote_is_not_reuse() -> None:
     assert find_derivations([a, b]) == []
 
 
+def test_a_long_shared_quote_is_not_reuse() -> None:
+    quote = (
+        '"We cannot promise that the line will hold if the wind keeps up, and we are asking '
+        "every family in the lower streets to leave tonight, take their medicines and papers, "
+        'and go to the school on the hill where the army has set up beds," she said.'
+    )
+    a = doc("a", text=doc("unrelated").text + "\nThe fire chief spoke on the radio. " + quote)
+    b = doc("b", text="Smoke covered the valley by noon and the roads were closed. " + quote)
+    assert find_derivations([a, b]) == []
+    # The same words outside quotation marks are copied prose.
+    plain = quote.replace('"', "")
+    a2 = doc("a", text=doc("unrelated").text + "\nThe fire chief spoke on the radio. " + plain)
+    b2 = doc("b", text="Smoke covered the valley by noon and the roads were closed. " + plain)
+    assert len(find_derivations([a2, b2])) == 1
+
+
 def test_round_trip_through_export_form() -> None:
     [d] = find_derivations([doc("wire"), doc("repost-with-comment")])
     texts = {"wire": doc("wire").text, "repost-with-comment": doc("repost-with-comment").text}

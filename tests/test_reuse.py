@@ -23,6 +23,13 @@ def test_tokens_keep_offsets() -> None:
     assert [text[a:b] for a, b in zip(t.starts, t.ends, strict=True)][2] == "Dana"
 
 
+def test_quoted_tokens() -> None:
+    text = 'He said “we will stay” and left. "Go home," she replied.\nA stray " mark here'
+    t = tokenize(text)
+    quoted = [w for w, q in zip(t.words, t.quoted, strict=True) if q]
+    assert quoted == ["we", "will", "stay", "go", "home"]
+
+
 def test_hashes_are_positional_and_deterministic() -> None:
     t = tokenize(" ".join(WORDS))
     h = ngram_hashes(t, 4)

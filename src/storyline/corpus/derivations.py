@@ -139,8 +139,9 @@ def derive(
     """The derivation between two documents, or None when they share too little."""
     al = align(ta, tb, params)
     smaller = min(len(ta), len(tb)) or 1
-    # Few shared words are reuse only when they are nearly all of a short text.
-    if al.shared_tokens < params.min_shared_tokens and al.shared_tokens < 0.8 * smaller:
+    # Few shared words are reuse only when they are nearly all of a short text; and
+    # words shared only inside quotation marks are a quoted statement, not a copy.
+    if al.shared_unquoted < params.min_shared_tokens and al.shared_unquoted < 0.8 * smaller:
         return None
     if al.shared_tokens < params.min_shared_fraction * smaller:
         return None
@@ -150,7 +151,9 @@ def derive(
         direction = "inferred"
     if order == "ba":
         a, b = b, a
-        al = Alignment(al.shared_b, al.shared_a, al.shared_tokens, al.only_b, al.only_a)
+        al = Alignment(
+            al.shared_b, al.shared_a, al.shared_tokens, al.only_b, al.only_a, al.shared_unquoted
+        )
     # Now a is the source (or the first in id order when the direction is unknown).
     relation = _relation(al.shared_a, al.shared_b)
     return Derivation(

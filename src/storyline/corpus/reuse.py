@@ -46,11 +46,16 @@ class ReuseParams:
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """A text's word tokens (normalised) with their character offsets."""
+    """A text's word tokens (normalised) with their character offsets.
+
+    ``quoted`` marks tokens inside quotation marks: two reports quoting the same
+    statement share those words without one copying the other.
+    """
 
     words: tuple[str, ...]
     starts: np.ndarray
     ends: np.ndarray
+    quoted: np.ndarray
 
     def __len__(self) -> int:
         return len(self.words)
@@ -70,6 +75,8 @@ class Alignment:
     shared_tokens: int
     only_a: tuple[tuple[int, int], ...]
     only_b: tuple[tuple[int, int], ...]
+    shared_unquoted: int = 0
+    """Shared tokens outside quotation marks (in the text with fewer of them)."""
 
 
 def tokenize(text: str) -> Tokens:
@@ -79,7 +86,34 @@ def tokenize(text: str) -> Tokens:
         words.append(unicodedata.normalize("NFKC", m.group()).lower())
         starts.append(m.start())
         ends.append(m.end())
-    return Tokens(tuple(words), np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    start_arr = np.array(starts, dtype=np.int64)
+    return Tokens(
+        tuple(words), start_arr, np.array(ends, dtype=np.int64), _quoted(text, start_arr)
+    )
+
+
+_QUOTE_MARKS = re.compile(r'["“”«»„]')
+
+
+def _quoted(text: str, starts: np.ndarray) -> np.ndarray:
+    """For each token start, whether it lies inside a quotation (per paragraph)."""
+    inside = np.zeros(len(starts), dtype=bool)
+    if not len(starts):
+        return inside
+    spans = []
+    for para in re.finditer(r"[^\n]+", text):
+        open_at = None
+        for m in _QUOTE_MARKS.finditer(para.group()):
+            ch = m.group()
+            pos = para.start() + m.start()
+            if open_at is None and ch not in "”»":
+                open_at = pos
+            elif open_at is not None and ch not in "“«„":
+                spans.append((open_at, pos))
+                open_at = None
+    for a, b in spans:
+        inside |= (starts > a) & (starts < b)
+    return inside
 
 
 def ngram_hashes(tokens: Tokens, n: int) -> np.ndarray:
@@ -143,12 +177,14 @@ def align(a: Tokens, b: Tokens, params: ReuseParams) -> Alignment:
     cover_a = _coverage(np.isin(ha, hb), len(a), n)
     cover_b = _coverage(np.isin(hb, ha), len(b), n)
     shared = int(min(cover_a.sum(), cover_b.sum()))
+    unquoted = int(min((cover_a & ~a.quoted).sum(), (cover_b & ~b.quoted).sum()))
     return Alignment(
         shared_a=float(cover_a.mean()) if len(a) else 0.0,
         shared_b=float(cover_b.mean()) if len(b) else 0.0,
         shared_tokens=shared,
         only_a=_runs(~cover_a, a, params.min_run_tokens),
         only_b=_runs(~cover_b, b, params.min_run_tokens),
+        shared_unquoted=unquoted,
     )
 
 

@@ -1,0 +1,374 @@
+"""Story clustering: same-kind events kept apart, rewrites together, incremental assignment.
+
+The articles are fictional, written for these tests: two earthquakes in two
+towns (same kind of event), a warehouse fire, and two arrests of one singer a
+year apart; each event has two or three rewrites.
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storyline.corpus import stories
+from storyline.corpus.stories import (
+    Story,
+    StoryInput,
+    assign_stories,
+    average_linkage,
+    average_linkage_tree,
+    cluster_stories,
+    cut_tree,
+    document_terms,
+    featurize,
+    story_summary,
+)
+
+ECBPLUS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "ecbplus-dev"
+
+LORVIK = [
+    StoryInput(
+        "q1-a",
+        "A magnitude 6.1 earthquake struck the mountain town of Lorvik on Tuesday, killing "
+        "12 people and damaging hundreds of homes. Rescue teams from Marren Province searched "
+        "the rubble through the night. Mayor Ilse Brandt said the old market hall had collapsed.",
+        "Earthquake kills 12 in Lorvik",
+        "2021-03-09",
+    ),
+    StoryInput(
+        "q1-b",
+        "Twelve people died when an earthquake of magnitude 6.1 hit Lorvik on Tuesday. The "
+        "quake flattened the market hall, Mayor Ilse Brandt told reporters, and rescuers from "
+        "Marren Province worked overnight.",
+        "Lorvik quake: 12 dead",
+        "2021-03-09",
+    ),
+    StoryInput(
+        "q1-c",
+        "Rescuers in Lorvik pulled two survivors from the ruins of the market hall on "
+        "Wednesday, a day after the 6.1 magnitude earthquake that killed 12 people. Ilse "
+        "Brandt, the mayor, thanked the Marren Province teams.",
+        "Survivors found in Lorvik",
+        "2021-03-10",
+    ),
+]
+SANDHAVEN = [
+    StoryInput(
+        "q2-a",
+        "An earthquake of magnitude 5.4 shook the port city of Sandhaven on Sunday, injuring "
+        "30 people. The harbour crane collapsed and the ferry terminal was closed. Governor "
+        "Tomas Ekholm declared an emergency in Osterlund County.",
+        "Quake injures 30 in Sandhaven",
+        "2022-08-14",
+    ),
+    StoryInput(
+        "q2-b",
+        "Thirty people were hurt when a 5.4 magnitude earthquake hit Sandhaven on Sunday. "
+        "Governor Tomas Ekholm said the ferry terminal would stay shut while engineers "
+        "inspect the harbour. Osterlund County is under a state of emergency.",
+        "Sandhaven earthquake",
+        "2022-08-14",
+    ),
+    StoryInput(
+        "q2-c",
+        "Sandhaven's ferry terminal reopened on Tuesday, two days after the magnitude 5.4 "
+        "earthquake. Osterlund County governor Tomas Ekholm lifted the emergency; 30 people "
+        "had been injured.",
+        "Sandhaven ferries sail again",
+        "2022-08-16",
+    ),
+]
+FIRE = [
+    StoryInput(
+        "f-a",
+        "A fire destroyed the Harrow Mill warehouse in Denby early on Friday. Firefighters "
+        "fought the blaze for six hours; nobody was hurt. The Denby fire chief, Rosa Quint, "
+        "said the cause was electrical.",
+        "Fire destroys Harrow Mill",
+        "2023-01-20",
+    ),
+    StoryInput(
+        "f-b",
+        "Fire chief Rosa Quint said an electrical fault started the blaze that gutted the "
+        "Harrow Mill warehouse in Denby on Friday. Crews needed six hours to put it out.",
+        "Harrow Mill blaze was electrical",
+        "2023-01-20",
+    ),
+]
+ARRESTS = [
+    StoryInput(
+        "arrest-1",
+        "Police in Denby arrested the singer Marco Vell after a fight outside the Blue Door "
+        "nightclub on Saturday. Vell was released on bail and will appear before magistrates "
+        "next month.",
+        None,
+        "2020-06-01",
+    ),
+    StoryInput(
+        "arrest-2",
+        "The singer Marco Vell was arrested by Denby police on Thursday for driving without a "
+        "licence. Vell, 34, was released on bail.",
+        None,
+        "2021-06-03",
+    ),
+]
+EVENTS = [LORVIK, SANDHAVEN, FIRE]
+ALL = [d for event in EVENTS for d in event]
+GOLD = sorted(sorted(d.doc_id for d in event) for event in EVENTS)
+
+
+def bare(docs: list[StoryInput]) -> list[StoryInput]:
+    """The same documents without title or date: text alone must do."""
+    return [StoryInput(d.doc_id, d.text) for d in docs]
+
+
+def test_module_examples() -> None:
+    assert doctest.testmod(stories).failed == 0
+
+
+# --- features -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # A lone capitalised word opening a sentence is not a name; inside one it is.
+        ("Rescuers reached Lorvik.", {"n:lorvik"}, {"n:rescuers"}),
+        ("Tara Vell left. Police came.", {"n:tara vell"}, {"n:police"}),
+        ("The Bank of Marren closed.", {"n:bank of marren"}, {"n:the bank of marren"}),
+        ("It hit Lorvik on Tuesday, May 4, 2021.", {"d:2021", "d:5-4", "d:tuesday"}, set()),
+        ("Seven people died and 1,200 homes fell.", {"#:7 people", "#:1200 home"}, set()),
+        ("A 6.1 - magnitude quake.", {"#:6.1 magnitude"}, set()),
+        ("A tendency to walk 10km.", {"#:10 km"}, {"#:10 dency"}),
+        ("It was built in 1998 by hand.", {"d:1998"}, {"#:1998 by"}),
+        ("PUBLISHED: FRIDAY", set(), {"n:published"}),
+    ],
+)
+def test_document_terms(text: str, present: set[str], absent: set[str]) -> None:
+    terms = set(document_terms(StoryInput("x", text)))
+    assert present <= terms
+    assert not absent & terms
+
+
+def test_title_words_are_their_own_block() -> None:
+    terms = document_terms(StoryInput("x", "Body text.", title="Harbour crane falls"))
+    assert {"t:harbour", "t:crane", "t:fall", "w:crane"} <= set(terms)
+
+
+def test_vectors_have_unit_length() -> None:
+    for v in featurize(ALL):
+        assert sum(x * x for x in v.values()) == pytest.approx(1.0)
+
+
+# --- batch clustering ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_metadata", [True, False], ids=["titled-dated", "text-only"])
+def test_two_earthquakes_are_two_stories(with_metadata: bool) -> None:
+    docs = ALL if with_metadata else bare(ALL)
+    assert cluster_stories(docs) == GOLD
+
+
+def test_date_gap_splits_two_arrests_a_year_apart() -> None:
+    dated = cluster_stories(ALL + ARRESTS)
+    assert ["arrest-1"] in dated and ["arrest-2"] in dated
+    # Without dates the two arrests read alike: the gap is what tells them apart.
+    assert ["arrest-1", "arrest-2"] in cluster_stories(bare(ALL + ARRESTS))
+
+
+def test_deterministic_and_independent_of_input_order() -> None:
+    expected = cluster_stories(ALL + ARRESTS)
+    for seed in range(3):
+        shuffled = list(ALL + ARRESTS)
+        random.Random(seed).shuffle(shuffled)
+        assert cluster_stories(shuffled) == expected
+
+
+def test_output_is_sorted_and_covers_every_document() -> None:
+    clusters = cluster_stories(ALL)
+    assert all(c == sorted(c) for c in clusters)
+    assert [c[0] for c in clusters] == sorted(c[0] for c in clusters)
+    assert sorted(i for c in clusters for i in c) == sorted(d.doc_id for d in ALL)
+
+
+def test_threshold_extremes() -> None:
+    assert cluster_stories(ALL, threshold=1.01) == [[d.doc_id] for d in sorted(ALL, key=_id)]
+    assert cluster_stories(ALL, threshold=-1.0) == [sorted(d.doc_id for d in ALL)]
+
+
+def test_empty_and_duplicate_input() -> None:
+    assert cluster_stories([]) == []
+    with pytest.raises(ValueError, match="given twice"):
+        cluster_stories([FIRE[0], FIRE[0]])
+
+
+def _id(d: StoryInput) -> str:
+    return d.doc_id
+
+
+def test_average_linkage_matches_scipy() -> None:
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    distance = pytest.importorskip("scipy.spatial.distance")
+    rng = np.random.default_rng(7)
+    points = rng.normal(size=(40, 5))
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    sim = points @ points.T
+    d = 1.0 - sim
+    np.fill_diagonal(d, 0.0)
+    tree = hierarchy.linkage(distance.squareform(d, checks=False), "average")
+    for threshold in (-0.2, 0.0, 0.3, 0.6, 0.9):
+        labels = hierarchy.fcluster(tree, 1.0 - threshold, "distance")
+        expected = sorted(np.flatnonzero(labels == k).tolist() for k in set(labels.tolist()))
+        assert average_linkage(sim, threshold) == expected
+
+
+def test_tree_cut_gives_every_threshold() -> None:
+    sim = np.array([[1, 0.9, 0.1, 0.0], [0.9, 1, 0.3, 0.0], [0.1, 0.3, 1, 0.5], [0, 0, 0.5, 1]])
+    tree = average_linkage_tree(sim)
+    assert len(tree) == 3
+    assert cut_tree(4, tree, 0.95) == [[0], [1], [2], [3]]
+    assert cut_tree(4, tree, 0.5) == [[0, 1], [2, 3]]
+    assert cut_tree(4, tree, -1) == [[0, 1, 2, 3]]
+
+
+# --- incremental --------------------------------------------------------------
+
+
+def _first_stories() -> list[Story]:
+    return assign_stories([], LORVIK[:2] + SANDHAVEN[:2] + FIRE)
+
+
+def test_new_stories_from_nothing_match_batch_clustering() -> None:
+    docs = LORVIK[:2] + SANDHAVEN[:2] + FIRE
+    assert sorted(list(s.doc_ids) for s in assign_stories([], docs)) == cluster_stories(docs)
+
+
+def test_rewrite_joins_its_story_and_unrelated_article_starts_one() -> None:
+    first = _first_stories()
+    unrelated = ARRESTS[0]
+    after = assign_stories(first, [LORVIK[2], unrelated])
+    by_id = {s.id: s for s in after}
+    assert by_id["story-q1-a"].doc_ids == ("q1-a", "q1-b", "q1-c")
+    assert by_id["story-arrest-1"].doc_ids == ("arrest-1",)
+    assert by_id["story-q2-a"] == next(s for s in first if s.id == "story-q2-a")  # untouched
+    assert by_id["story-q1-a"].last_published == "2021-03-10"
+
+
+def test_existing_stories_are_never_split_and_ids_are_stable() -> None:
+    first = _first_stories()
+    after = assign_stories(first, [SANDHAVEN[2], ARRESTS[1]])
+    old = {s.id: set(s.doc_ids) for s in first}
+    new = {s.id: set(s.doc_ids) for s in after}
+    assert all(old[k] <= new[k] for k in old)
+    assert "story-q2-a" in new and "q2-c" in new["story-q2-a"]
+
+
+def test_assignment_is_deterministic_and_order_free() -> None:
+    first = _first_stories()
+    new_docs = [LORVIK[2], SANDHAVEN[2], *ARRESTS]
+    expected = assign_stories(first, new_docs)
+    assert assign_stories(first, list(reversed(new_docs))) == expected
+    assert assign_stories(list(reversed(first)), new_docs) == expected
+
+
+def test_known_documents_are_skipped() -> None:
+    first = _first_stories()
+    assert assign_stories(first, LORVIK[:1]) == sorted(first, key=lambda s: s.id)
+
+
+def test_story_json_round_trip() -> None:
+    for story in _first_stories():
+        assert Story.from_dict(json.loads(json.dumps(story.to_dict()))) == story
+
+
+def test_story_summary() -> None:
+    story = next(s for s in _first_stories() if s.id == "story-q1-a")
+    summary = story_summary(story, ALL)
+    assert summary == {
+        "id": "story-q1-a",
+        "documents": ["q1-a", "q1-b"],
+        "size": 2,
+        "title": summary["title"],
+        "first_published": "2021-03-09",
+        "last_published": "2021-03-09",
+    }
+    assert summary["title"] in {"Earthquake kills 12 in Lorvik", "Lorvik quake: 12 dead"}
+    untitled = story_summary(story, bare(ALL))
+    assert untitled["title"] is None and untitled["first_published"] is None
+
+
+def test_summary_title_comes_from_the_most_central_document() -> None:
+    odd = replace(LORVIK[2], text="Survivors pulled out.", title="Odd one")
+    docs = [*LORVIK[:2], odd]
+    story = assign_stories([], docs, threshold=-1.0)[0]
+    titled = [replace(d, title=None) if d.doc_id == "q1-b" else d for d in docs]
+    assert story_summary(story, titled)["title"] == LORVIK[0].title
+
+
+# --- the target on ECB+ -------------------------------------------------------
+
+
+def test_beats_the_tfidf_baseline_on_ecbplus_dev() -> None:
+    path = ECBPLUS / "ecbplus_docs.jsonl"
+    if not path.is_file():
+        pytest.skip("../shared/datasets/ecbplus-dev is not beside the checkout")
+    pytest.importorskip("sklearn")
+    from storyline.evaluate.stories import evaluate_stories
+
+    result = evaluate_stories(path, "dev")
+    ours = result["systems"]["storyline"]
+    base = result["systems"]["baseline"]
+    assert ours["b_cubed"]["f1"] >= base["b_cubed"]["f1"]
+    assert ours["ari"] >= base["ari"]
+    assert result["gold_stories"] == ours["gold_clusters"] == 16
+
+
+# --- the evaluation harness on a tiny made-up ECB+-shaped file ----------------------
+
+
+def _fake_ecbplus(tmp_path: Path) -> Path:
+    folder = tmp_path / "ecbplus-dev"
+    folder.mkdir()
+    rows = []
+    for split, events in (("train", [LORVIK, FIRE]), ("dev", [SANDHAVEN, FIRE])):
+        for n, event in enumerate(events):
+            for d in event:
+                sentences = [s + "." for s in d.text.split(". ") if s]
+                rows.append(
+                    {"doc_id": f"{split}-{d.doc_id}", "topic": n, "subtopic": f"{n}_{split}",
+                     "split": split, "url": None, "sentences": sentences, "cross_doc_chains": []}
+                )  # fmt: skip
+    path = folder / "ecbplus_docs.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    return path
+
+
+def test_evaluation_harness_runs_end_to_end(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from storyline.evaluate.stories import load_ecbplus, markdown, run
+
+    path = _fake_ecbplus(tmp_path)
+    docs, gold = load_ecbplus(path, "dev")
+    assert [d.doc_id for d in docs] == sorted(gold) and len(set(gold.values())) == 2
+    result = run(tmp_path)
+    assert set(result["splits"]) == {"train", "dev"}
+    dev = result["splits"]["dev"]["systems"]
+    assert dev["storyline"]["b_cubed"]["f1"] == pytest.approx(1.0)
+    assert set(dev) == {"storyline", "storyline-incremental", "baseline"}
+    table = markdown(result)
+    assert len(table.splitlines()) == 2 + 6 and "| dev | baseline | distance" in table
+
+
+def test_evaluation_reports_missing_data(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from storyline.evaluate.stories import load_ecbplus, main
+
+    assert main([str(tmp_path)]) == 2
+    assert "ECB+ not found" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="unknown split"):
+        load_ecbplus(_fake_ecbplus(tmp_path), "test")
