@@ -16,8 +16,14 @@ child process (this module with ``--case``), so its peak RSS is its own:
 * ``rerun``: ``jsonl`` again on the store it filled: every input is skipped,
   which measures the cost of resuming.
 
-A second pass under ``tracemalloc`` gives each case's peak of Python
-allocations; it is separate because tracing slows the code it measures.
+Columns: ``inputs s`` is the time until ``analyze`` handled its last input
+(read, per-document stages, stored), ``after s`` the corpus-level work that
+follows. Peak RSS is the child's ``VmHWM`` (``ru_maxrss`` where there is no
+procfs); ``RSS Δ`` is that peak minus the peak after imports, just before the
+timed call. A second pass under ``tracemalloc`` (skip it with ``--no-trace``)
+gives each case's peak of Python allocations, modules imported lazily during
+the run included; it is separate because tracing slows the code it measures
+several times over.
 Results are printed as a Markdown table and written to
 ``bench/results/ingest_throughput.json``.
 """
@@ -161,6 +167,21 @@ def prepare(stories: list[Story], workdir: Path) -> Corpus:
 # --- the cases (run in a child process) -------------------------------------------
 
 
+def peak_rss_kib() -> int:
+    """This process's peak resident set size in KiB.
+
+    ``VmHWM`` from ``/proc/self/status`` where there is one: ``ru_maxrss`` is
+    carried over ``exec`` on Linux, so in a child it starts at the parent's peak.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass  # no procfs: fall back to getrusage (KiB on Linux, bytes on macOS)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def ingest_baseline(jsonl: Path, db: Path) -> dict[str, int]:
     """The floor: parse each JSON line and insert its text, all in one transaction."""
     conn = sqlite3.connect(db)
@@ -178,16 +199,17 @@ def ingest_baseline(jsonl: Path, db: Path) -> dict[str, int]:
 def ingest_storyline(path: Path, db: Path) -> dict[str, Any]:
     """``storyline.analyze`` with the default configuration.
 
-    ``inputs_s`` is the time until the last input was handled (reading, stages,
-    storing); the rest of the call is the corpus-level work that follows.
+    ``inputs_s`` and ``inputs_rss_kib`` are the time and peak RSS when the last
+    input was handled (reading, stages, storing); the rest of the call is the
+    corpus-level work that follows.
     """
     import storyline
 
     start = time.perf_counter()
-    last = [start]
+    last = {"at": start, "rss": peak_rss_kib()}
 
     def progress(_: object) -> None:
-        last[0] = time.perf_counter()
+        last["at"], last["rss"] = time.perf_counter(), peak_rss_kib()
 
     report = storyline.analyze([path], db=db, progress=progress)
     return {
@@ -195,7 +217,8 @@ def ingest_storyline(path: Path, db: Path) -> dict[str, Any]:
         "documents_seen": report.documents_seen,
         "skipped": report.skipped,
         "failures": len(report.failures),
-        "inputs_s": last[0] - start,
+        "inputs_s": last["at"] - start,
+        "inputs_rss_kib": last["rss"],
     }
 
 
@@ -211,21 +234,6 @@ def case_job(case: str, workdir: Path, tag: str) -> Callable[[], dict[str, Any]]
     if case == "rerun":
         return lambda: ingest_storyline(workdir / JSONL_NAME, stores / f"jsonl-{tag}.db")
     raise ValueError(f"unknown case {case!r}; use one of {', '.join(CASES)}")
-
-
-def peak_rss_kib() -> int:
-    """This process's peak resident set size in KiB.
-
-    ``VmHWM`` from ``/proc/self/status`` where there is one: ``ru_maxrss`` is
-    carried over ``exec`` on Linux, so in a child it starts at the parent's peak.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass  # no procfs: fall back to getrusage (KiB on Linux, bytes on macOS)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def run_case(case: str, workdir: Path, tag: str, trace: bool) -> dict[str, Any]:
@@ -299,6 +307,7 @@ def summarize(corpus: Corpus, results: dict[str, dict[str, Any]]) -> list[dict[s
                 "vs_baseline": docs_s / base,
                 "rss_peak_mib": r["rss_peak_kib"] / 1024,
                 "rss_delta_mib": (r["rss_peak_kib"] - r["rss_before_kib"]) / 1024,
+                "inputs_rss_mib": r["inputs_rss_kib"] / 1024 if "inputs_rss_kib" in r else None,
                 "tracemalloc_peak_mib": peak / 1024**2 if peak is not None else None,
             }
         )
@@ -309,7 +318,8 @@ def render(rows: list[dict[str, Any]]) -> str:
     """The Markdown results table."""
     headers = [
         "case", "wall s", "CPU s", "inputs s", "after s", "docs/s", "words/s", "× baseline",
-        "peak RSS MiB", "RSS Δ MiB", "tracemalloc peak MiB", "added / seen / skipped / failed",
+        "peak RSS MiB", "RSS Δ MiB", "RSS after inputs MiB", "tracemalloc peak MiB",
+        "added / seen / skipped / failed",
     ]  # fmt: skip
     body = [
         [
@@ -323,6 +333,7 @@ def render(rows: list[dict[str, Any]]) -> str:
             f"{r['vs_baseline']:.4f}" if r["vs_baseline"] < 0.01 else f"{r['vs_baseline']:.3f}",
             f"{r['rss_peak_mib']:.0f}",
             f"{r['rss_delta_mib']:.0f}",
+            "-" if r["inputs_rss_mib"] is None else f"{r['inputs_rss_mib']:.0f}",
             "-" if r["tracemalloc_peak_mib"] is None else f"{r['tracemalloc_peak_mib']:.2f}",
             f"{r['documents_added']} / {r['documents_seen']} / {r['skipped']} / {r['failures']}",
         ]

@@ -61,7 +61,7 @@ def fill(store: Store) -> list[Document]:
     store.record_failure(Failure("gone.html", "HTTP 404", stage="fetch"))
     evidence = {"document_id": docs[0].id, "start": 0, "end": 5, "text": "Storm"}
     store.put_section(
-        "stories",
+        "events",
         [
             {"id": "s1", "label": "Storm", "size": 3, "evidence": [evidence]},
             {"id": "s2", "label": None, "size": 1, "extra": True},
@@ -94,8 +94,8 @@ def test_json_export_validates_and_holds_everything(store: Store) -> None:
     assert list(data) == ["schema", "documents", *SECTIONS, "failures"]
     assert data["schema"] == "storyline/1"
     assert data["documents"] == [d.to_dict() for d in store.iter_documents()]
-    assert data["stories"][0]["evidence"][0]["text"] == "Storm"
-    assert data["events"] == []
+    assert data["events"][0]["evidence"][0]["text"] == "Storm"
+    assert data["claims"] == []
     assert data["failures"] == [
         {"source": "feed.jsonl#4", "stage": "ingest", "reason": "x"},
         {"source": "gone.html", "stage": "fetch", "reason": "HTTP 404"},
@@ -154,7 +154,7 @@ def test_json_to_a_binary_stream(store: Store) -> None:
         (("documents", 0, "removed", 0, "start"), -1),
         (("documents", 0, "provenance"), {"published": 1}),
         (("documents", 0, "surprise"), 1),
-        (("stories", 0, "type"), "story"),
+        (("events", 0, "type"), "event"),
         (("failures", 0, "stage"), None),
         (("claims",), {}),
     ],
@@ -206,10 +206,10 @@ def test_jsonl_has_a_header_then_typed_records(store: Store) -> None:
     records = [json.loads(line) for line in lines]
     assert records[0] == {"type": "header", "schema": "storyline/1"}
     types = [r["type"] for r in records[1:]]
-    assert types == ["document"] * 5 + ["story", "story", "entity", "failure", "failure"]
+    assert types == ["document"] * 5 + ["entity", "event", "event", "failure", "failure"]
     docs = [{k: v for k, v in r.items() if k != "type"} for r in records[1:6]]
     assert docs == [d.to_dict() for d in store.iter_documents()]
-    assert records[6] == {"type": "story", **store.get_section("stories")[0]}
+    assert records[7] == {"type": "event", **store.get_section("events")[0]}
     assert records[-1] == {
         "type": "failure",
         "source": "gone.html",
@@ -287,12 +287,12 @@ def test_csv_folder_gets_one_file_per_non_empty_section(
     assert sorted(p.name for p in folder.iterdir()) == [
         "documents.csv",
         "entities.csv",
+        "events.csv",
         "failures.csv",
-        "stories.csv",
     ]
-    stories = read_csv_file(folder / "stories.csv")
+    stories = read_csv_file(folder / "events.csv")
     assert list(stories[0]) == ["id", "label", "size", "evidence", "extra"]
-    assert json.loads(stories[0]["evidence"]) == store.get_section("stories")[0]["evidence"]
+    assert json.loads(stories[0]["evidence"]) == store.get_section("events")[0]["evidence"]
     assert stories[0]["size"] == "3" and stories[1]["label"] == "" and stories[1]["extra"] == "true"
     assert read_csv_file(folder / "failures.csv")[1] == {
         "source": "gone.html",
@@ -333,10 +333,10 @@ def test_parquet_to_a_file_standard_output_and_a_folder(
     assert sorted(p.name for p in folder.iterdir()) == [
         "documents.parquet",
         "entities.parquet",
+        "events.parquet",
         "failures.parquet",
-        "stories.parquet",
     ]
-    stories = pq.read_table(folder / "stories.parquet")
+    stories = pq.read_table(folder / "events.parquet")
     assert stories.schema.field("size").type == pa.int64()
     assert stories.schema.field("extra").type == pa.bool_()
     assert stories.schema.field("evidence").type == pa.string()  # nested: JSON text

@@ -8,7 +8,7 @@ it needs on first use.
 >>> storyline.export("json", db="case.db", out="case.json")  # doctest: +SKIP
 """
 
-from storyline.api import analyze, clean, documents, export, sources
+from storyline.api import analyze, clean, documents, export, sources, stories
 from storyline.config import Config, load_config
 from storyline.errors import (
     ConfigError,
@@ -43,4 +43,5 @@ __all__ = [
     "export",
     "load_config",
     "sources",
+    "stories",
 ]

@@ -208,6 +208,33 @@ def sources(
             store.close()
 
 
+def stories(
+    *, db: str | Path | Store | None = None, config: Config | None = None
+) -> list[dict[str, Any]]:
+    """Stories as in the export, each with its documents' source, outlet, title and date.
+
+    Each story: ``{"id", "documents", "size", "title", "first_published",
+    "last_published", "independent_sources", "members"}``, largest first.
+    """
+    store, owned = _store(db, config or Config())
+    try:
+        out = []
+        for story in store.get_section("stories"):
+            members = []
+            for doc_id in story["documents"]:
+                d = store.get_document(doc_id)
+                if d is not None:
+                    members.append({
+                        "id": d.id, "source": d.source, "outlet": d.outlet, "title": d.title,
+                        "published": d.published.value if d.published else None,
+                    })  # fmt: skip
+            out.append({**story, "members": members})
+        return sorted(out, key=lambda s: (-s["size"], s["id"]))
+    finally:
+        if owned:
+            store.close()
+
+
 def clean(text: str, *, title: str | None = None) -> Document:
     """Run the ingest stages on one text on its own and return the document.
 

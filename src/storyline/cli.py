@@ -216,6 +216,35 @@ def sources(db: Path | None, config_path: Path | None, as_json: bool) -> None:
             )
 
 
+@cli.command()
+@DB_OPTION
+@CONFIG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
+def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
+    """List stories: documents about the same event or development, largest first."""
+    config = _config(config_path)
+    path = _require_store(db, config)
+    try:
+        found = api.stories(db=path, config=config)
+    except StorylineError as e:
+        raise Fatal(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'}")
+    for story in found:
+        dates = " to ".join(dict.fromkeys(
+            d for d in (story["first_published"], story["last_published"]) if d
+        ))  # fmt: skip
+        click.echo(
+            f"\n{story['id'][:18]}  {story['title'] or '(untitled)'}\n"
+            f"  {story['size']} document(s), {story['independent_sources']} independent "
+            f"source(s)" + (f", {dates}" if dates else "")
+        )
+        for m in story["members"]:
+            click.echo(f"    {m['id'][:12]}  {_label(m)}")
+
+
 def _label(doc: dict[str, Any]) -> str:
     parts = [doc.get("outlet"), doc.get("published"), doc.get("title") or doc["source"]]
     return " | ".join(p for p in parts if p)

@@ -111,6 +111,11 @@ class StoriesConfig:
     """Grouping documents into stories (corpus level)."""
 
     enabled: bool = True
+    threshold: float = 0.16
+    """Average cosine similarity a document needs to join a story (tuned on ECB+ train)."""
+    max_gap_days: int = 30
+    """Documents dated further apart than this are penalised as the same story."""
+    gap_penalty: float = 0.3
 
 
 @dataclass(frozen=True)

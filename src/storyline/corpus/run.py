@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.config import Config, SourcesConfig
-from storyline.corpus.derivations import derivation_from_dict, derive
-from storyline.corpus.families import families
+from storyline.corpus.derivations import Derivation, derivation_from_dict, derive
+from storyline.corpus.families import families, family_index, independent_sources
 from storyline.corpus.reuse import (
     ReuseParams,
     Tokens,
@@ -22,6 +22,13 @@ from storyline.corpus.reuse import (
     candidate_pairs,
     ngram_hashes,
     tokenize,
+)
+from storyline.corpus.stories import (
+    Story,
+    StoryInput,
+    StoryParams,
+    assign_stories,
+    story_summary,
 )
 from storyline.model import Document
 from storyline.store import Store
@@ -36,6 +43,7 @@ class CorpusReport:
     new_documents: int
     derivations: int
     families: int
+    stories: int = 0
 
 
 def reuse_params(cfg: SourcesConfig) -> ReuseParams:
@@ -57,9 +65,27 @@ def _anchor_feature(params: ReuseParams) -> str:
 def update_corpus(store: Store, config: Config) -> CorpusReport:
     """Bring the corpus-level sections of ``store`` up to date with its documents."""
     docs = sorted(store.iter_documents(kinds=ANALYSED_KINDS), key=lambda d: d.id)
-    if not config.sources.enabled:
-        return CorpusReport(len(docs), 0, 0, 0)
-    params = reuse_params(config.sources)
+    fresh: set[str] = set()
+    derivations: list[Derivation] = []
+    if config.sources.enabled:
+        fresh, derivations = update_derivations(store, docs, reuse_params(config.sources))
+    texts = {d.id: d.text for d in docs}
+    store.put_section("derivations", [d.to_dict(texts) for d in derivations])
+    fams = families(docs, derivations, merge_shared_credits=config.sources.merge_shared_credits)
+    store.put_section("families", [f.to_dict() for f in fams])
+    n_stories = 0
+    if config.stories.enabled:
+        n_stories = update_stories(store, docs, config, family_index(fams))
+    return CorpusReport(len(docs), len(fresh), len(derivations), len(fams), n_stories)
+
+
+def update_derivations(
+    store: Store, docs: list[Document], params: ReuseParams
+) -> tuple[set[str], list[Derivation]]:
+    """Derivations among ``docs``, aligning only pairs that involve a new document.
+
+    Returns the ids of the documents new to this stage, and every derivation.
+    """
     feature = _anchor_feature(params)
     stored = store.get_features(feature)
     fresh = {d.id for d in docs if d.id not in stored}
@@ -98,9 +124,42 @@ def update_corpus(store: Store, config: Config) -> CorpusReport:
         d = derive(a, b, tokens_of(a), tokens_of(b), params)
         if d is not None:
             found.append(d)
-    derivations = sorted(kept + found, key=lambda d: (d.source_id, d.derived_id))
-    texts = {d.id: d.text for d in docs}
-    store.put_section("derivations", [d.to_dict(texts) for d in derivations])
-    fams = families(docs, derivations, merge_shared_credits=config.sources.merge_shared_credits)
-    store.put_section("families", [f.to_dict() for f in fams])
-    return CorpusReport(len(docs), len(fresh), len(derivations), len(fams))
+    return fresh, sorted(kept + found, key=lambda d: (d.source_id, d.derived_id))
+
+
+def story_params(config: Config) -> StoryParams:
+    cfg = config.stories
+    return StoryParams(
+        threshold=cfg.threshold, max_gap_days=cfg.max_gap_days, gap_penalty=cfg.gap_penalty
+    )
+
+
+def update_stories(
+    store: Store, docs: list[Document], config: Config, family_of: dict[str, str]
+) -> int:
+    """Put new documents into existing stories or new ones; existing stories stay whole.
+
+    The state needed to add documents later (story centroids) is kept in the
+    ``story_state`` section, which the export leaves out.
+    """
+    params = story_params(config)
+    inputs = {
+        d.id: StoryInput(d.id, d.text, d.title, d.published.day if d.published else None)
+        for d in docs
+    }
+    existing = [
+        s
+        for s in (Story.from_dict(x) for x in store.get_section("story_state"))
+        if all(i in inputs for i in s.doc_ids)
+    ]
+    placed = {i for s in existing for i in s.doc_ids}
+    new = [inputs[i] for i in sorted(inputs) if i not in placed]
+    stories = assign_stories(existing, new, params=params) if new else existing
+    store.put_section("story_state", [s.to_dict() for s in stories])
+    summaries = []
+    for story in stories:
+        summary = story_summary(story, [inputs[i] for i in story.doc_ids], params=params)
+        summary["independent_sources"] = independent_sources(story.doc_ids, family_of)
+        summaries.append(summary)
+    store.put_section("stories", summaries)
+    return len(stories)

@@ -387,17 +387,18 @@ def _gap_penalty(
     params: StoryParams,
 ) -> np.ndarray:
     """Penalty for each pair of date ranges more than ``max_gap_days`` apart (0 if undated)."""
-    penalty = np.zeros((len(rows), len(cols)))
-    for i, (a_first, a_last) in enumerate(rows):
-        if a_first is None or a_last is None:
-            continue
-        for j, (b_first, b_last) in enumerate(cols):
-            if b_first is None or b_last is None:
-                continue
-            gap = max((b_first - a_last).days, (a_first - b_last).days, 0)
-            if gap > params.max_gap_days:
-                penalty[i, j] = params.gap_penalty
-    return penalty
+
+    def ordinals(spans: Sequence[tuple[date | None, date | None]]) -> tuple[np.ndarray, ...]:
+        first = [a.toordinal() if a and b else np.nan for a, b in spans]
+        last = [b.toordinal() if a and b else np.nan for a, b in spans]
+        return np.array(first, dtype=float), np.array(last, dtype=float)
+
+    a_first, a_last = ordinals(rows)
+    b_first, b_last = ordinals(cols)
+    # Days between the two ranges (0 if they overlap); NaN where either side is undated.
+    gap = np.maximum(b_first[None, :] - a_last[:, None], a_first[:, None] - b_last[None, :])
+    with np.errstate(invalid="ignore"):
+        return np.where(gap > params.max_gap_days, params.gap_penalty, 0.0)
 
 
 # --- clustering ---------------------------------------------------------------

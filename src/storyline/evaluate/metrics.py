@@ -113,12 +113,13 @@ def _b_cubed_side(base: list[set[Hashable]], other: list[set[Hashable]]) -> floa
     """Mean over items of ``base`` of |their base cluster ∩ other cluster| / |base cluster|."""
     total = sum(len(c) for c in base)
     other_of = _cluster_of(other)
-    score = 0.0
+    parts = []
     for c in base:
         overlaps = Counter(other_of[item] for item in c if item in other_of)
         # Each item of an overlap of size n scores n/|c|; summed over the n items: n²/|c|.
-        score += sum(n * n for n in overlaps.values()) / len(c)
-    return _safe_div(score, total)
+        parts.append(sum(n * n for n in overlaps.values()) / len(c))
+    # fsum: exact, so the score does not depend on the (hash-seeded) order of set items.
+    return _safe_div(math.fsum(parts), total)
 
 
 # --- MUC ----------------------------------------------------------------------
@@ -183,7 +184,7 @@ def ceaf_e(key: Clusters, response: Clusters) -> PRF:
     if not k or not r:
         return PRF(0.0, 0.0)
     sim = [[2 * len(a & b) / (len(a) + len(b)) for b in r] for a in k]
-    total = sum(sim[i][j] for i, j in max_weight_matching(sim))
+    total = math.fsum(sim[i][j] for i, j in max_weight_matching(sim))
     return PRF(precision=total / len(r), recall=total / len(k))
 
 
@@ -342,7 +343,7 @@ def v_measure(key: Clusters, response: Clusters) -> PRF:
         return PRF(1.0, 1.0)
 
     def entropy(sizes: list[int]) -> float:
-        return -sum(s / n * math.log(s / n) for s in sizes if s)
+        return -math.fsum(s / n * math.log(s / n) for s in sorted(sizes) if s)
 
     h_k, h_r = entropy(k_sizes), entropy(r_sizes)
     mutual = h_k + h_r - entropy(cells)  # I(K;R) = H(K) + H(R) - H(K,R)
