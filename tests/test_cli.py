@@ -99,3 +99,8 @@ def test_python_dash_m(tmp_path) -> None:
         [sys.executable, "-m", "storyline", "--help"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 0 and "analyze" in proc.stdout
+
+
+def test_eval_without_datasets_is_a_clear_error(tmp_path) -> None:
+    code, _, err = run("eval", "--datasets", str(tmp_path / "missing"))
+    assert code == 2 and "no datasets folder" in err

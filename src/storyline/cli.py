@@ -245,6 +245,38 @@ def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
             click.echo(f"    {m['id'][:12]}  {_label(m)}")
 
 
+@cli.command(name="eval")
+@click.option(
+    "--datasets",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="STORYLINE_DATASETS",
+    help="Folder holding the evaluation datasets (default: ../shared/datasets, or "
+    "$STORYLINE_DATASETS).",
+)
+@click.option(
+    "--task",
+    type=click.Choice(["stories"]),
+    multiple=True,
+    help="What to evaluate (default: everything).",
+)
+def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
+    """Score storyline against gold data, each task beside its baseline in the same run."""
+    root = datasets or Path("..") / "shared" / "datasets"
+    if not root.is_dir():
+        raise Fatal(f"no datasets folder at {root}; give --datasets DIR")
+    for name in task or ("stories",):
+        if name == "stories":
+            from storyline.evaluate import stories as ev
+
+            try:
+                result = ev.run(root)
+            except (FileNotFoundError, ImportError) as e:
+                raise Fatal(f"stories: {e}") from None
+            click.echo("## Story clustering (ECB+)\n")
+            click.echo(ev.markdown(result))
+
+
 def _label(doc: dict[str, Any]) -> str:
     parts = [doc.get("outlet"), doc.get("published"), doc.get("title") or doc["source"]]
     return " | ".join(p for p in parts if p)
