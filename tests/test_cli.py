@@ -104,3 +104,19 @@ def test_python_dash_m(tmp_path) -> None:
 def test_eval_without_datasets_is_a_clear_error(tmp_path) -> None:
     code, _, err = run("eval", "--datasets", str(tmp_path / "missing"))
     assert code == 2 and "no datasets folder" in err
+
+
+def test_sources_and_stories(tmp_path) -> None:
+    fix = Path(__file__).parent / "fixtures" / "reuse"
+    db = str(tmp_path / "s.db")
+    assert run("analyze", str(fix), "--db", db)[0] == 0
+    code, out, _ = run("sources", "--db", db)
+    assert code == 0 and "expanded" in out and "independent source(s)" in out
+    code, out, _ = run("sources", "--db", db, "--json")
+    graph = json.loads(out)
+    assert graph["independent_sources"] == len(graph["families"]) == 2
+    code, out, _ = run("stories", "--db", db, "--json")
+    found = json.loads(out)
+    assert code == 0 and sum(s["size"] for s in found) == 4
+    code, out, _ = run("stories", "--db", db)
+    assert code == 0 and "independent source(s)" in out

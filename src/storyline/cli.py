@@ -178,14 +178,8 @@ def status(db: Path | None, config_path: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the copy graph as JSON.")
 def sources(db: Path | None, config_path: Path | None, as_json: bool) -> None:
     """Show the copy graph: who reposts whom, and how many independent sources there are."""
-    config = _config(config_path)
-    path = _require_store(db, config)
-    try:
-        graph = api.sources(db=path, config=config)
-    except StorylineError as e:
-        raise Fatal(str(e)) from None
-    if as_json:
-        click.echo(json.dumps(graph, ensure_ascii=False, indent=2))
+    graph = _query(api.sources, db, config_path, as_json)
+    if graph is None:
         return
     docs = graph["documents"]
     click.echo(
@@ -222,14 +216,8 @@ def sources(db: Path | None, config_path: Path | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
 def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
     """List stories: documents about the same event or development, largest first."""
-    config = _config(config_path)
-    path = _require_store(db, config)
-    try:
-        found = api.stories(db=path, config=config)
-    except StorylineError as e:
-        raise Fatal(str(e)) from None
-    if as_json:
-        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+    found = _query(api.stories, db, config_path, as_json)
+    if found is None:
         return
     click.echo(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'}")
     for story in found:
@@ -304,6 +292,21 @@ def demo(out: Path) -> None:
     click.echo(f"Export: {export_path}")
     click.echo(f"Try:    storyline status --db {db}")
     sys.exit(0 if report.ok else 1)
+
+
+def _query(fn: Any, db: Path | None, config_path: Path | None, as_json: bool) -> Any:
+    """Call a read-only API function on an existing store; print JSON and return None
+    when ``as_json``, else return the result for the caller to render."""
+    config = _config(config_path)
+    path = _require_store(db, config)
+    try:
+        result = fn(db=path, config=config)
+    except StorylineError as e:
+        raise Fatal(str(e)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return None
+    return result
 
 
 def _require_store(db: Path | None, config: Config) -> Path:
