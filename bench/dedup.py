@@ -406,22 +406,23 @@ def generate_chunk(
     return texts, planted
 
 
-def rss_mib() -> float:
-    """Peak resident set size of this process so far, in MiB.
+def rss_mib(field: str = "VmHWM") -> float:
+    """Peak (``VmHWM``) or current (``VmRSS``) resident set size of this process, in MiB.
 
-    ``VmHWM`` from ``/proc/self/status`` where there is one: unlike ``ru_maxrss``,
-    it starts afresh at ``exec``, so a child does not inherit its parent's peak.
+    Read from ``/proc/self/status`` where there is one: unlike ``ru_maxrss``, the
+    peak starts afresh at ``exec``, so a child does not inherit its parent's.
     """
     status = Path("/proc/self/status")
     if status.exists():
         for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def run_scale(material: Material, size: int, chunk_size: int, seed: int) -> dict[str, Any]:
     """Generate ``size`` documents chunk by chunk, then dedup from signatures alone."""
+    start_rss = rss_mib("VmRSS")  # interpreter, numpy and the Reuters material
     params = MinHashParams()
     sigs = np.empty((size, params.num_perm), np.uint32)
     truth_codes: list[np.ndarray] = []
@@ -478,6 +479,7 @@ def run_scale(material: Material, size: int, chunk_size: int, seed: int) -> dict
             "dedup_total": sig_cpu + nd_cpu,
         },
         "peak_rss_mib": rss_mib(),
+        "start_rss_mib": start_rss,
         "signature_mib": sigs.nbytes / 2**20,
     }
 
@@ -558,6 +560,7 @@ def render(results: dict[str, Any]) -> str:
                 f"{s['cpu_seconds']['dedup_total']:.2f}",
                 f"{s['seconds']['generate']:.2f}",
                 round(s["peak_rss_mib"]),
+                round(s["start_rss_mib"]),
                 s["candidates"],
                 s["pairs"],
                 s["planted_candidate_recall"],
@@ -577,6 +580,7 @@ def render(results: dict[str, Any]) -> str:
                     "dedup CPU s",
                     "generation s",
                     "peak RSS MiB",
+                    "RSS before MiB",
                     "candidates",
                     "pairs >= 0.8",
                     "planted: candidate recall",

@@ -47,7 +47,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import dataset, machine_info, markdown_table, write_results
+from bench.common import DatasetMissing, dataset, machine_info, markdown_table, write_results
 
 REPO = Path(__file__).resolve().parents[1]
 CASES = ("baseline", "jsonl", "txt", "rerun")
@@ -196,22 +196,24 @@ def ingest_baseline(jsonl: Path, db: Path) -> dict[str, int]:
     return {"documents_added": added, "documents_seen": added, "skipped": 0, "failures": 0}
 
 
-def ingest_storyline(path: Path, db: Path) -> dict[str, Any]:
-    """``storyline.analyze`` with the default configuration.
+def ingest_storyline(path: Path, db: Path, config: Path | None = None) -> dict[str, Any]:
+    """``storyline.analyze`` with the default configuration, or the one in ``config``.
 
     ``inputs_s`` and ``inputs_rss_kib`` are the time and peak RSS when the last
     input was handled (reading, stages, storing); the rest of the call is the
     corpus-level work that follows.
     """
     import storyline
+    from storyline.config import load_config
 
+    cfg = load_config(config) if config else None
     start = time.perf_counter()
     last = {"at": start, "rss": peak_rss_kib()}
 
     def progress(_: object) -> None:
         last["at"], last["rss"] = time.perf_counter(), peak_rss_kib()
 
-    report = storyline.analyze([path], db=db, progress=progress)
+    report = storyline.analyze([path], db=db, config=cfg, progress=progress)
     return {
         "documents_added": report.documents_added,
         "documents_seen": report.documents_seen,
@@ -222,23 +224,27 @@ def ingest_storyline(path: Path, db: Path) -> dict[str, Any]:
     }
 
 
-def case_job(case: str, workdir: Path, tag: str) -> Callable[[], dict[str, Any]]:
+def case_job(
+    case: str, workdir: Path, tag: str, config: Path | None = None
+) -> Callable[[], dict[str, Any]]:
     """What a case runs; ``rerun`` reuses the store ``jsonl`` filled under the same tag."""
     stores = workdir / "stores"
     if case == "baseline":
         return lambda: ingest_baseline(workdir / JSONL_NAME, stores / f"baseline-{tag}.db")
     if case == "jsonl":
-        return lambda: ingest_storyline(workdir / JSONL_NAME, stores / f"jsonl-{tag}.db")
+        return lambda: ingest_storyline(workdir / JSONL_NAME, stores / f"jsonl-{tag}.db", config)
     if case == "txt":
-        return lambda: ingest_storyline(workdir / TXT_DIR, stores / f"txt-{tag}.db")
+        return lambda: ingest_storyline(workdir / TXT_DIR, stores / f"txt-{tag}.db", config)
     if case == "rerun":
-        return lambda: ingest_storyline(workdir / JSONL_NAME, stores / f"jsonl-{tag}.db")
+        return lambda: ingest_storyline(workdir / JSONL_NAME, stores / f"jsonl-{tag}.db", config)
     raise ValueError(f"unknown case {case!r}; use one of {', '.join(CASES)}")
 
 
-def run_case(case: str, workdir: Path, tag: str, trace: bool) -> dict[str, Any]:
+def run_case(
+    case: str, workdir: Path, tag: str, trace: bool, config: Path | None = None
+) -> dict[str, Any]:
     """Time one case in this process and measure its memory."""
-    job = case_job(case, workdir, tag)
+    job = case_job(case, workdir, tag, config)
     if case != "baseline":
         import storyline  # noqa: F401  (importing is not ingesting)
     rss_before = peak_rss_kib()
@@ -261,10 +267,13 @@ def run_case(case: str, workdir: Path, tag: str, trace: bool) -> dict[str, Any]:
     }
 
 
-def spawn_case(case: str, workdir: Path, tag: str, trace: bool) -> dict[str, Any]:
+def spawn_case(
+    case: str, workdir: Path, tag: str, trace: bool, config: Path | None = None
+) -> dict[str, Any]:
     """Run one case in a fresh interpreter and return its measurements."""
     cmd = [sys.executable, "-m", "bench.ingest_throughput", "--case", case]
     cmd += ["--workdir", str(workdir), "--tag", tag] + (["--trace"] if trace else [])
+    cmd += ["--config", str(config.resolve())] if config else []
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"case {case!r} failed:\n{done.stderr}")
@@ -274,18 +283,20 @@ def spawn_case(case: str, workdir: Path, tag: str, trace: bool) -> dict[str, Any
 # --- the parent: prepare, run, report ---------------------------------------------
 
 
-def run_all(corpus: Corpus, repeat: int, trace: bool) -> dict[str, dict[str, Any]]:
+def run_all(
+    corpus: Corpus, repeat: int, trace: bool, config: Path | None = None
+) -> dict[str, dict[str, Any]]:
     """Each case ``repeat`` times (the fastest run is kept), then once under tracemalloc."""
     best: dict[str, dict[str, Any]] = {}
     for rep in range(repeat):
         for case in CASES:
-            result = spawn_case(case, corpus.workdir, f"r{rep}", trace=False)
+            result = spawn_case(case, corpus.workdir, f"r{rep}", False, config)
             print(f"  {case:<8} run {rep + 1}: {result['wall_s']:.2f} s", file=sys.stderr)
             if case not in best or result["wall_s"] < best[case]["wall_s"]:
                 best[case] = result
     if trace:
         for case in CASES:
-            traced = spawn_case(case, corpus.workdir, "traced", trace=True)
+            traced = spawn_case(case, corpus.workdir, "traced", True, config)
             best[case]["tracemalloc_peak_bytes"] = traced["tracemalloc_peak_bytes"]
             best[case]["traced_wall_s"] = traced["wall_s"]
     return best
@@ -347,6 +358,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--docs", type=int, default=None, help="stories to use (default: all)")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs per case (best kept)")
     parser.add_argument("--no-trace", action="store_true", help="skip the tracemalloc pass")
+    parser.add_argument("--config", type=Path, help="storyline TOML config (default: defaults)")
     # Internal: run one case in this process (the parent spawns these).
     parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -363,20 +375,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.case:
-        print(json.dumps(run_case(args.case, args.workdir, args.tag, args.trace)))
+        print(json.dumps(run_case(args.case, args.workdir, args.tag, args.trace, args.config)))
         return
-    stories = load_stories(dataset("reuters21578"), args.docs)
+    if args.config:
+        from storyline.config import load_config
+
+        load_config(args.config)  # fail now, not in every child
+    try:
+        stories = load_stories(dataset("reuters21578"), args.docs)
+    except DatasetMissing as e:
+        raise SystemExit(f"error: {e}") from None
     with tempfile.TemporaryDirectory(prefix="storyline-bench-") as tmp:
         corpus = prepare(stories, Path(tmp))
         print(f"{corpus.docs:,} stories, {corpus.words:,} words; running...", file=sys.stderr)
-        results = run_all(corpus, args.repeat, trace=not args.no_trace)
+        results = run_all(corpus, args.repeat, not args.no_trace, args.config)
     rows = summarize(corpus, results)
-    meta = {"docs": corpus.docs, "words": corpus.words, "repeat": args.repeat}
+    meta = {
+        "docs": corpus.docs,
+        "words": corpus.words,
+        "repeat": args.repeat,
+        "config": str(args.config) if args.config else None,
+    }
     path = write_results(
         "ingest_throughput", {"machine": machine_info(), "corpus": meta, "cases": rows}
     )
     print(f"machine: {json.dumps(machine_info())}")
-    print(f"corpus: {corpus.docs:,} Reuters stories, {corpus.words:,} words\n")
+    print(f"corpus: {corpus.docs:,} Reuters stories, {corpus.words:,} words")
+    print(f"config: {args.config or 'defaults'}\n")
     print(render(rows))
     print(f"\nresults: {path}", file=sys.stderr)
 

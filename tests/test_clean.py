@@ -106,6 +106,11 @@ def test_stray_line_in_other_script() -> None:
     assert [x.reason for x in r.removed] == ["stray"]
 
 
+def test_other_script_inside_the_article_stays() -> None:
+    text = f"{BODY}\nОн сказал: мы остаёмся здесь\n{BODY}\n"
+    assert clean_text(text).removed == ()
+
+
 def test_related_heading_mid_article_is_kept() -> None:
     # "Latest news" followed by long prose is a subheading, not a trailing link block.
     text = f"{BODY}\nLatest news\n{BODY} {BODY}\n"

@@ -116,6 +116,8 @@ class StoriesConfig:
     max_gap_days: int = 30
     """Documents dated further apart than this are penalised as the same story."""
     gap_penalty: float = 0.3
+    batch_size: int = 500
+    """New documents are clustered this many at a time (bounds memory on large archives)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ sections (``derivations``, ``families``) that the export includes.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -62,8 +65,27 @@ def _anchor_feature(params: ReuseParams) -> str:
     return f"reuse_anchors_n{params.ngram}_s{params.sample}"
 
 
-def update_corpus(store: Store, config: Config) -> CorpusReport:
-    """Bring the corpus-level sections of ``store`` up to date with its documents."""
+def _state(store: Store, config: Config) -> dict[str, Any]:
+    """What the corpus sections were computed from: document count and settings."""
+    return {
+        "documents": store.count_documents(kinds=ANALYSED_KINDS),
+        "config": json.dumps(
+            [dataclasses.asdict(config.sources), dataclasses.asdict(config.stories)],
+            sort_keys=True,
+        ),
+    }
+
+
+def update_corpus(store: Store, config: Config, *, force: bool = False) -> CorpusReport | None:
+    """Bring the corpus-level sections of ``store`` up to date with its documents.
+
+    Documents are only ever added, so when their count and the settings are those
+    of the last update, nothing has changed and this returns None at once (a re-run
+    on the same inputs costs no corpus work). ``force`` recomputes anyway.
+    """
+    state = _state(store, config)
+    if not force and store.get_section("corpus_state") == [state]:
+        return None
     docs = sorted(store.iter_documents(kinds=ANALYSED_KINDS), key=lambda d: d.id)
     fresh: set[str] = set()
     derivations: list[Derivation] = []
@@ -76,6 +98,7 @@ def update_corpus(store: Store, config: Config) -> CorpusReport:
     n_stories = 0
     if config.stories.enabled:
         n_stories = update_stories(store, docs, config, family_index(fams))
+    store.put_section("corpus_state", [state])
     return CorpusReport(len(docs), len(fresh), len(derivations), len(fams), n_stories)
 
 
@@ -154,7 +177,12 @@ def update_stories(
     ]
     placed = {i for s in existing for i in s.doc_ids}
     new = [inputs[i] for i in sorted(inputs) if i not in placed]
-    stories = assign_stories(existing, new, params=params) if new else existing
+    stories = list(existing)
+    # New documents join in batches: clustering compares a batch with itself, so the
+    # batch size bounds memory and time (a whole archive at once would be n x n).
+    size = config.stories.batch_size
+    for start in range(0, len(new), size):
+        stories = assign_stories(stories, new[start : start + size], params=params)
     store.put_section("story_state", [s.to_dict() for s in stories])
     summaries = []
     for story in stories:

@@ -149,7 +149,10 @@ def list_kind(text: str) -> str | None:
     return "list"
 
 
+@lru_cache(maxsize=4096)
 def _script(ch: str) -> str:
+    if ch < "\x80":
+        return "LATIN"  # the common case, without a Unicode name lookup
     try:
         return unicodedata.name(ch).split(" ")[0]
     except ValueError:
@@ -240,6 +243,7 @@ def clean_text(text: str, *, title: str | None = None, rules: Rules | None = Non
         reasons[i] = classify_line(line.text, rules, dominant)
 
     _mark_lists(lines, reasons)
+    _keep_inner_strays(lines, reasons)
     _mark_captions(lines, reasons)
     _mark_related_block(lines, reasons, rules)
     _mark_title(lines, reasons, title)
@@ -254,6 +258,18 @@ def _mark_lists(lines: list[Line], reasons: list[str | None]) -> None:
             continue
         near = [reasons[j] for j in range(max(0, i - 3), i)]
         reasons[i] = "tags" if {"dateline", "byline"} & set(near) else "navigation"
+
+
+def _keep_inner_strays(lines: list[Line], reasons: list[str | None]) -> None:
+    # A line in another script is page furniture only at the edges of the page (a
+    # widget title after the article); inside the article it is a quotation or a
+    # name in its own script, and stays.
+    body = [i for i, r in enumerate(reasons) if r is None and lines[i].text.strip()]
+    if not body:
+        return
+    for i, r in enumerate(reasons):
+        if r == "stray" and body[0] < i < body[-1]:
+            reasons[i] = None
 
 
 def _mark_captions(lines: list[Line], reasons: list[str | None]) -> None:
