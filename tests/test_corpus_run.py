@@ -58,3 +58,18 @@ def test_sources_can_be_switched_off(tmp_path) -> None:
     storyline.analyze([FIX], db=db, config=Config().replace(sources={"enabled": False}))
     with open_store(db) as store:
         assert store.get_section("derivations") == []
+
+
+def test_unchanged_store_skips_corpus_work(tmp_path) -> None:
+    db = tmp_path / "s.db"
+    storyline.analyze([FIX], db=db)
+    config = Config()
+    with open_store(db) as store:
+        before = {n: store.get_section(n) for n in ("derivations", "families", "stories")}
+        assert corpus_run.update_corpus(store, config) is None
+        report = corpus_run.update_corpus(store, config, force=True)
+        assert report is not None and report.documents == 4
+        assert {n: store.get_section(n) for n in before} == before
+        # Other settings: the sections are recomputed.
+        other = config.replace(stories={"threshold": 0.9})
+        assert corpus_run.update_corpus(store, other) is not None
