@@ -73,3 +73,27 @@ def test_unchanged_store_skips_corpus_work(tmp_path) -> None:
         # Other settings: the sections are recomputed.
         other = config.replace(stories={"threshold": 0.9})
         assert corpus_run.update_corpus(store, other) is not None
+
+
+def test_exact_and_near_duplicates_are_flagged(tmp_path) -> None:
+    wire = (FIX / "wire.txt").read_text()
+    body = wire.split("\n", 2)[2]  # without the headline
+    near = body.replace("Sunday afternoon", "Sunday evening").replace("officials said", "it said")
+    records = [
+        {"text": body, "outlet": "North Post"},
+        {"text": body, "outlet": "South Post"},
+        {"text": near, "outlet": "East Post"},
+    ]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in records))
+    db = tmp_path / "s.db"
+    storyline.analyze([f], db=db)
+    with open_store(db) as store:
+        outlets = {d.id: d.outlet for d in store.iter_documents()}
+        ds = store.get_section("derivations")
+    pairs = {frozenset((outlets[d["source_id"]], outlets[d["derived_id"]])): d for d in ds}
+    same = pairs[frozenset(("North Post", "South Post"))]
+    assert same["exact_duplicate"] is True and same["jaccard"] == 1.0
+    assert same["relation"] == "duplicate"
+    close = pairs[frozenset(("North Post", "East Post"))]
+    assert close["exact_duplicate"] is False and 0.8 <= close["jaccard"] < 1.0

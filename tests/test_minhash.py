@@ -346,3 +346,5 @@ def test_near_duplicates_needs_exactly_one_input() -> None:
         near_duplicates()
     with pytest.raises(ValueError, match="either"):
         near_duplicates(["a"], sigs=signatures(["a"]))
+    with pytest.raises(ValueError, match="MinHashParams"):
+        near_duplicates(sigs=signatures(["a b"], SMALL))

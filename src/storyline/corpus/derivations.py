@@ -65,6 +65,11 @@ class Derivation:
     """Character ranges of the derived text found only there."""
     removed: tuple[tuple[int, int], ...]
     """Character ranges of the source text the derived copy does not have."""
+    jaccard: float | None = None
+    """MinHash-estimated Jaccard similarity of the two texts' word 5-grams, when the
+    pair was a near-duplicate candidate."""
+    exact: bool = False
+    """The normalised texts are identical."""
 
     def to_dict(self, texts: dict[str, str]) -> dict[str, Any]:
         """The export form; ``texts`` maps document ids to their stored text."""
@@ -86,6 +91,8 @@ class Derivation:
             "shared_tokens": self.shared_tokens,
             "added": ev(self.derived_id, self.added),
             "removed": ev(self.source_id, self.removed),
+            "jaccard": self.jaccard,
+            "exact_duplicate": self.exact,
         }
 
 
@@ -106,6 +113,8 @@ def derivation_from_dict(d: dict[str, Any]) -> Derivation:
         shared_tokens=int(d["shared_tokens"]),
         added=_spans(d["added"]),
         removed=_spans(d["removed"]),
+        jaccard=d.get("jaccard"),
+        exact=bool(d.get("exact_duplicate", False)),
     )
 
 

@@ -63,7 +63,7 @@ _SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd, so the rolling step is a b
 _BAND_MULT = np.uint64(0xC2B2AE3D27D4EB4F)
 _BLOCK = 4096  # shingles per permutation block: 128 x 4096 uint64 = 4 MB stays in cache
 _TEXT_BATCH = 2048  # documents tokenised at once by ``signatures``
-_PAIR_CHUNK = 1 << 18  # candidate pairs verified at once
+_PAIR_CHUNK = 1 << 16  # candidate pairs verified at once: 2 x 32 MB of rows
 
 
 # --- text ----------------------------------------------------------------------
@@ -403,7 +403,7 @@ def sig_from_bytes(data: bytes) -> np.ndarray:
 
 
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
-    """Fraction of equal slots of two signatures: an unbiased Jaccard estimate.
+    """Fraction of equal slots of two signatures: the MinHash estimate of Jaccard.
 
     Its standard deviation is ``sqrt(J * (1 - J) / num_perm)`` (0.035 at J = 0.8
     with 128 permutations). An empty document's row scores 0 against anything.
@@ -431,8 +431,13 @@ def jaccard(shingles_a: np.ndarray, shingles_b: np.ndarray) -> float:
     return inter / (len(shingles_a) + len(shingles_b) - inter)
 
 
+def _live_rows(sigs: np.ndarray) -> np.ndarray:
+    """Rows that are not an empty document's; the row minimum avoids an n x num_perm temporary."""
+    return sigs.min(axis=1, initial=SENTINEL) != SENTINEL
+
+
 def _is_empty(sig: np.ndarray) -> bool:
-    return bool(np.all(sig == SENTINEL))
+    return bool(sig.min(initial=SENTINEL) == SENTINEL)
 
 
 def _estimated_rows(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
@@ -593,7 +598,7 @@ def candidate_pairs(
     """
     _check_bands(sigs, bands, rows)
     n = len(sigs)
-    live = np.flatnonzero(~np.all(sigs == SENTINEL, axis=1))
+    live = np.flatnonzero(_live_rows(sigs))
     found = np.zeros((0, 2), np.int64)
     for band in range(bands):
         keys = _band_keys(sigs, band, rows)[live]  # select keys, not rows: no big copy
@@ -697,7 +702,7 @@ class SignatureIndex:
         )
         self._check_new(new_sigs, ids)
         positions = np.arange(old_n, old_n + k, dtype=np.int64)
-        live = ~np.all(new_sigs == SENTINEL, axis=1)
+        live = _live_rows(new_sigs)
         found = [np.zeros((0, 2), np.int64)]
         for band in range(self.bands):
             keys = _band_keys(new_sigs, band, self.rows)[live]
@@ -796,10 +801,13 @@ def near_duplicates(
         max_run: see ``candidate_pairs``.
 
     Returns:
-        ``(i, j, jaccard)`` with ``i < j``, sorted by ``(i, j)``.
+        ``(i, j, jaccard)`` with ``i < j``, sorted by ``(i, j)``. Inside a band
+        bucket of more than ``max_run`` documents only the star pairs are
+        checked (see ``candidate_pairs``); the groups they form are the same.
 
     Raises:
-        ValueError: neither or both of ``texts`` and ``sigs`` given; bad threshold.
+        ValueError: neither or both of ``texts`` and ``sigs`` given; signatures
+            that do not fit ``params``; bad threshold.
 
     Example:
         >>> a = "Oil prices rose sharply on Monday after the cartel cut its output again"
@@ -809,6 +817,11 @@ def near_duplicates(
     if (texts is None) == (sigs is None):
         raise ValueError("give either texts or sigs (signatures), not both or neither")
     params = params or MinHashParams()
+    if sigs is not None and (sigs.ndim != 2 or sigs.shape[1] != params.num_perm):
+        raise ValueError(
+            f"signatures of shape {sigs.shape} do not fit num_perm={params.num_perm}; "
+            "pass the MinHashParams they were made with"
+        )
     bands, rows = lsh_params(threshold, params.num_perm, min_recall=min_recall)
     if sigs is not None:
         pairs = candidate_pairs(sigs, bands, rows, max_run=max_run)

@@ -9,7 +9,9 @@ sections (``derivations``, ``families``) that the export includes.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,16 @@ import numpy as np
 from storyline.config import Config, SourcesConfig
 from storyline.corpus.derivations import Derivation, derivation_from_dict, derive
 from storyline.corpus.families import families, family_index, independent_sources
+from storyline.corpus.minhash import (
+    MinHashParams,
+    estimated_jaccard,
+    lsh_params,
+    sig_from_bytes,
+    sig_to_bytes,
+    signatures,
+    text_hash,
+)
+from storyline.corpus.minhash import candidate_pairs as lsh_candidates
 from storyline.corpus.reuse import (
     ReuseParams,
     Tokens,
@@ -90,7 +102,9 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     fresh: set[str] = set()
     derivations: list[Derivation] = []
     if config.sources.enabled:
-        fresh, derivations = update_derivations(store, docs, reuse_params(config.sources))
+        fresh, derivations = update_derivations(
+            store, docs, reuse_params(config.sources), config.sources.near_duplicate_threshold
+        )
     texts = {d.id: d.text for d in docs}
     store.put_section("derivations", [d.to_dict(texts) for d in derivations])
     fams = families(docs, derivations, merge_shared_credits=config.sources.merge_shared_credits)
@@ -103,26 +117,37 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
 
 
 def update_derivations(
-    store: Store, docs: list[Document], params: ReuseParams
+    store: Store, docs: list[Document], params: ReuseParams, threshold: float
 ) -> tuple[set[str], list[Derivation]]:
     """Derivations among ``docs``, aligning only pairs that involve a new document.
 
-    Returns the ids of the documents new to this stage, and every derivation.
+    Candidate pairs come from two indexes over per-document features computed once
+    and stored: reuse anchors (shared runs of words) and MinHash signatures with
+    LSH (near duplicates at ``threshold``). Returns the ids of the documents new to
+    this stage, and every derivation.
     """
-    feature = _anchor_feature(params)
-    stored = store.get_features(feature)
-    fresh = {d.id for d in docs if d.id not in stored}
     tokens: dict[str, Tokens] = {}
-    if fresh:
-        new_values = {}
-        for d in docs:
-            if d.id in fresh:
-                tokens[d.id] = tokenize(d.text)
-                a = anchors(ngram_hashes(tokens[d.id], params.ngram), params.sample)
-                new_values[d.id] = a.astype("<u8").tobytes()
-        store.put_features(feature, new_values)
-        stored.update(new_values)
-    doc_anchors = [np.frombuffer(stored[d.id], dtype="<u8") for d in docs]
+
+    def tokens_of(doc: Document) -> Tokens:
+        if doc.id not in tokens:
+            tokens[doc.id] = tokenize(doc.text)
+        return tokens[doc.id]
+
+    def anchor_bytes(batch: list[Document]) -> list[bytes]:
+        return [
+            anchors(ngram_hashes(tokens_of(d), params.ngram), params.sample).astype("<u8").tobytes()
+            for d in batch
+        ]
+
+    mh = MinHashParams()
+    anchor_values, fresh = _features(store, docs, _anchor_feature(params), anchor_bytes)
+    sig_values, fresh_sigs = _features(
+        store, docs, _minhash_feature(mh), lambda ds: _signature_bytes(ds, mh)
+    )
+    hash_values, fresh_hashes = _features(
+        store, docs, "text_hash", lambda ds: [text_hash(d.text).encode() for d in ds]
+    )
+    fresh |= fresh_sigs | fresh_hashes
 
     ids = {d.id for d in docs}
     kept = [
@@ -134,20 +159,56 @@ def update_derivations(
         and x["derived_id"] not in fresh
     ]
 
-    def tokens_of(doc: Document) -> Tokens:
-        if doc.id not in tokens:
-            tokens[doc.id] = tokenize(doc.text)
-        return tokens[doc.id]
+    doc_anchors = [np.frombuffer(anchor_values[d.id], dtype="<u8") for d in docs]
+    pairs = set(candidate_pairs(doc_anchors, params))
+    sigs = np.stack([sig_from_bytes(sig_values[d.id]) for d in docs]) if docs else None
+    jaccards: dict[tuple[int, int], float] = {}
+    if sigs is not None and len(docs) > 1:
+        bands, rows = lsh_params(threshold, mh.num_perm, min_recall=0.95)
+        for i, j in lsh_candidates(sigs, bands, rows).tolist():
+            est = estimated_jaccard(sigs[i], sigs[j])
+            if est >= threshold:
+                jaccards[(i, j)] = round(est, 4)
+                pairs.add((i, j))
 
     found = []
-    for i, j in candidate_pairs(doc_anchors, params):
+    for i, j in sorted(pairs):
         a, b = docs[i], docs[j]
         if a.id not in fresh and b.id not in fresh:
             continue  # aligned in an earlier run
         d = derive(a, b, tokens_of(a), tokens_of(b), params)
         if d is not None:
-            found.append(d)
+            exact = hash_values[a.id] == hash_values[b.id]
+            found.append(dataclasses.replace(d, jaccard=jaccards.get((i, j)), exact=exact))
     return fresh, sorted(kept + found, key=lambda d: (d.source_id, d.derived_id))
+
+
+def _minhash_feature(params: MinHashParams) -> str:
+    # Signatures made with other parameters are another feature, never mixed up.
+    return "minhash_" + hashlib.sha256(params.fingerprint.encode()).hexdigest()[:16]
+
+
+def _signature_bytes(docs: list[Document], params: MinHashParams) -> list[bytes]:
+    return [sig_to_bytes(row) for row in signatures([d.text for d in docs], params)]
+
+
+def _features(
+    store: Store,
+    docs: list[Document],
+    name: str,
+    compute: Callable[[list[Document]], list[bytes]],
+) -> tuple[dict[str, bytes], set[str]]:
+    """A stored per-document feature, computed (in one batch) and stored where missing.
+
+    Returns every document's value and the ids of the documents that lacked it.
+    """
+    values = store.get_features(name)
+    todo = [d for d in docs if d.id not in values]
+    if todo:
+        missing = dict(zip((d.id for d in todo), compute(todo), strict=True))
+        store.put_features(name, missing)
+        values.update(missing)
+    return values, {d.id for d in todo}
 
 
 def story_params(config: Config) -> StoryParams:
