@@ -47,11 +47,13 @@ import numpy as np
 
 from bench.common import RESULTS_DIR, dataset, machine_info, markdown_table, write_results
 from bench.ingest_throughput import load_stories
-from storyline.corpus.minhash import (
-    MinHashParams,
+from storyline.corpus.lsh import (
     candidate_pairs,
     lsh_params,
     near_duplicates,
+)
+from storyline.corpus.minhash import (
+    MinHashParams,
     normalize,
     shingle_hashes,
     signatures,

@@ -12,15 +12,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storyline.corpus.lsh import (
+    SignatureIndex,
+    candidate_pairs,
+    lsh_params,
+    near_duplicates,
+)
 from storyline.corpus.minhash import (
     SENTINEL,
     MinHashParams,
-    SignatureIndex,
-    candidate_pairs,
     estimated_jaccard,
     jaccard,
-    lsh_params,
-    near_duplicates,
     normalize,
     shingle_hashes,
     sig_from_bytes,

@@ -20,16 +20,16 @@ import numpy as np
 from storyline.config import Config, SourcesConfig
 from storyline.corpus.derivations import Derivation, derivation_from_dict, derive
 from storyline.corpus.families import families, family_index, independent_sources
+from storyline.corpus.lsh import candidate_pairs as lsh_candidates
+from storyline.corpus.lsh import lsh_params
 from storyline.corpus.minhash import (
     MinHashParams,
     estimated_jaccard,
-    lsh_params,
     sig_from_bytes,
     sig_to_bytes,
     signatures,
     text_hash,
 )
-from storyline.corpus.minhash import candidate_pairs as lsh_candidates
 from storyline.corpus.reuse import (
     ReuseParams,
     Tokens,
