@@ -159,9 +159,17 @@ def _script(ch: str) -> str:
         return "UNKNOWN"
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _letters_by_script(text: str) -> dict[str, int]:
+    # ASCII letters are counted in one regex pass; only other characters need a lookup.
     counts: dict[str, int] = {}
-    for ch in text:
+    latin = len(_ASCII_LETTER.findall(text))
+    if latin:
+        counts["LATIN"] = latin
+    for ch in _NON_ASCII.findall(text):
         if ch.isalpha():
             s = _script(ch)
             counts[s] = counts.get(s, 0) + 1
@@ -185,11 +193,13 @@ def _is_stray(text: str, dominant: str | None) -> bool:
     return total >= 3 and counts.get(dominant, 0) < 0.4 * total
 
 
+@lru_cache(maxsize=16384)
 def classify_line(text: str, rules: Rules | None = None, dominant: str | None = None) -> str | None:
     """The furniture reason of one line on its own, without context, or None.
 
     ``dominant`` is the page's main script (see :func:`dominant_script`); lines mostly
     in another script are ``stray``. A separator-joined list comes back as ``list``.
+    Cached (bounded): the post splitter and the cleaner classify the same lines.
     """
     s = text.strip()
     if not s:
