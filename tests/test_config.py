@@ -43,3 +43,15 @@ def test_missing_file() -> None:
 def test_replace_merges_sections() -> None:
     cfg = Config().replace(fetch={"timeout": 1.5})
     assert cfg.fetch.timeout == 1.5 and cfg.fetch.max_redirects == Config().fetch.max_redirects
+
+
+def test_story_defaults_match_the_library() -> None:
+    from storyline.corpus.run import story_params
+    from storyline.corpus.stories import StoryParams
+
+    got, lib = story_params(Config()), StoryParams()
+    assert (got.threshold, got.max_gap_days, got.gap_penalty) == (
+        lib.threshold,
+        lib.max_gap_days,
+        lib.gap_penalty,
+    )

@@ -2,7 +2,9 @@
 
 The articles are fictional, written for these tests: two earthquakes in two
 towns (same kind of event), a warehouse fire, and two arrests of one singer a
-year apart; each event has two or three rewrites.
+year apart, each with two or three rewrites; and a small pile about one
+footbridge collapse told by six outlets over four days (names spelled several
+ways), beside three reports of another bridge collapse in another town.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.corpus import stories
+from storyline.corpus import stories, story_features
 from storyline.corpus.stories import (
+    DEFAULT_PARAMS,
     Story,
     StoryInput,
+    StoryParams,
     assign_stories,
     average_linkage,
     average_linkage_tree,
@@ -29,6 +33,7 @@ from storyline.corpus.stories import (
     featurize,
     story_summary,
 )
+from storyline.corpus.story_features import background, idf
 
 ECBPLUS = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "ecbplus-dev"
 
@@ -118,6 +123,82 @@ ARRESTS = [
         "2021-06-03",
     ),
 ]
+# One development: the Vellmoor footbridge collapse, told by six outlets over four days.
+VELLMOOR = [
+    StoryInput(
+        "bridge-wire",
+        "VELLMOOR (Nordic Wire) - The Saltgate footbridge over the river Aske collapsed on "
+        "Saturday evening during the harvest fair, throwing dozens of people into the water. "
+        "Four people died and 27 were taken to hospital, the regional rescue service said. "
+        "Mayor Anneli Rautio said the bridge had been inspected in the spring.",
+        "Footbridge collapse kills four in Vellmoor",
+        "2024-09-14",
+    ),
+    StoryInput(
+        "bridge-local",
+        "Crowds watching the fireworks were on the old Saltgate bridge when it gave way, "
+        "witnesses told the Aske Valley Courier. Rescuers pulled survivors from the Aske "
+        "until midnight. Mayor Annelie Rautio called it the darkest night in Vellmoor's history.",
+        "'It just folded': Vellmoor fair turns to tragedy",
+        "2024-09-15",
+    ),
+    StoryInput(
+        "bridge-blog",
+        "We were fifty metres from the Saltgate bridge when we heard the crack. People were "
+        "screaming in the Aske. The fair in Vellmore will never feel the same.",
+        None,
+        "2024-09-15",
+    ),
+    StoryInput(
+        "bridge-toll",
+        "The death toll from the Saltgate footbridge collapse in Vellmoor rose to five on "
+        "Monday after a woman died in hospital. Rautio ordered every bridge over the Aske "
+        "closed until engineers have checked them.",
+        "Vellmoor bridge toll rises to five",
+        "2024-09-16",
+    ),
+    StoryInput(
+        "bridge-inquiry",
+        "Prosecutors opened an inquiry into the collapse of Vellmoor's Saltgate footbridge. "
+        "The contractor that repaired the bridge in 2019, Brekke Bygg, said it would cooperate. "
+        "Mayor A. Rautio has asked the national roads agency for an independent review.",
+        "Inquiry opened into Saltgate bridge collapse",
+        "2024-09-17",
+    ),
+    StoryInput(
+        "bridge-funeral",
+        "Hundreds gathered in Vellmoor church on Tuesday to remember the five people killed "
+        "when the Saltgate bridge fell into the Aske during the town's harvest fair.",
+        "Vellmoor mourns bridge victims",
+        "2024-09-17",
+    ),
+]
+# The same kind of event, the same week, another town.
+KARSBY = [
+    StoryInput(
+        "karsby-wire",
+        "KARSBY (Nordic Wire) - A road bridge over the Linna canal in Karsby collapsed on "
+        "Sunday morning, sending a delivery van and two cars into the water. Two drivers were "
+        "injured. Mayor Lars Odegaard said the bridge had been closed to lorries since June.",
+        "Road bridge collapses in Karsby",
+        "2024-09-15",
+    ),
+    StoryInput(
+        "karsby-local",
+        "Divers recovered the van that fell into the Linna canal when the Karsby road bridge "
+        "gave way. Lars Ödegaard, the mayor, said a ferry would carry commuters across the "
+        "canal until a temporary bridge is built.",
+        "Karsby bridge: ferry for commuters",
+        "2024-09-16",
+    ),
+    StoryInput(
+        "karsby-engineers",
+        "Engineers blamed corroded steel cables for the collapse of the Linna canal bridge "
+        "in Karsby, where two people were hurt on Sunday.",
+        "Corroded cables behind Karsby bridge collapse",
+        "2024-09-18",
+    ),
+]
 EVENTS = [LORVIK, SANDHAVEN, FIRE]
 ALL = [d for event in EVENTS for d in event]
 GOLD = sorted(sorted(d.doc_id for d in event) for event in EVENTS)
@@ -128,8 +209,9 @@ def bare(docs: list[StoryInput]) -> list[StoryInput]:
     return [StoryInput(d.doc_id, d.text) for d in docs]
 
 
-def test_module_examples() -> None:
-    assert doctest.testmod(stories).failed == 0
+@pytest.mark.parametrize("module", [stories, story_features], ids=lambda m: m.__name__)
+def test_module_examples(module: object) -> None:
+    assert doctest.testmod(module).failed == 0
 
 
 # --- features -----------------------------------------------------------------
@@ -166,6 +248,29 @@ def test_vectors_have_unit_length() -> None:
         assert sum(x * x for x in v.values()) == pytest.approx(1.0)
 
 
+def test_multi_word_names_also_give_their_last_word() -> None:
+    terms = document_terms(StoryInput("x", "It was Anneli Rautio who spoke."))
+    assert {"n:anneli rautio", "n:rautio"} <= set(terms)
+
+
+def test_background_is_shipped_and_knows_common_words() -> None:
+    reference = background()
+    assert reference.n_docs > 10_000
+    assert reference.share("w:people") > reference.share("w:bridge") > 0.0
+    # A name is as rare as its rarest word; a name the background never saw is rare.
+    assert reference.share("n:port vellmoor") == reference.share("w:vellmoor") == 0.0
+    assert reference.share("n:new york") == reference.share("w:york")
+    assert reference.share("#:5 people") == 0.0
+
+
+def test_story_words_keep_their_weight_when_every_document_has_them() -> None:
+    n, every = len(VELLMOOR), len(VELLMOOR)
+    # Alone, the pile says a word in every document is worth the least...
+    assert idf(every, n, 0.0, 0.0) < idf(1, n, 0.05, 0.0)
+    # ... beside the background, a rare word in every document outweighs a common one in one.
+    assert idf(every, n, 0.0, 3000.0) > idf(1, n, 0.05, 3000.0)
+
+
 # --- batch clustering ---------------------------------------------------------
 
 
@@ -180,6 +285,32 @@ def test_date_gap_splits_two_arrests_a_year_apart() -> None:
     assert ["arrest-1"] in dated and ["arrest-2"] in dated
     # Without dates the two arrests read alike: the gap is what tells them apart.
     assert ["arrest-1", "arrest-2"] in cluster_stories(bare(ALL + ARRESTS))
+
+
+@pytest.mark.parametrize("with_metadata", [True, False], ids=["titled-dated", "text-only"])
+def test_small_pile_about_one_event_is_one_story(with_metadata: bool) -> None:
+    pile = VELLMOOR if with_metadata else bare(VELLMOOR)
+    assert cluster_stories(pile) == [sorted(d.doc_id for d in VELLMOOR)]
+    both = pile + (KARSBY if with_metadata else bare(KARSBY))
+    assert cluster_stories(both) == [
+        sorted(d.doc_id for d in VELLMOOR),
+        sorted(d.doc_id for d in KARSBY),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_small_pile_one_document_at_a_time_matches_batch(seed: int) -> None:
+    docs = VELLMOOR + KARSBY
+    random.Random(seed).shuffle(docs)
+    found: list[Story] = []
+    for doc in docs:
+        found = assign_stories(found, [doc])
+    assert sorted(list(s.doc_ids) for s in found) == cluster_stories(docs)
+
+
+def test_idf_over_the_pile_alone_fragments_the_small_pile() -> None:
+    # What the background is for: without it the one-event pile falls apart.
+    assert len(cluster_stories(VELLMOOR, params=StoryParams(background_docs=0.0))) > 1
 
 
 def test_deterministic_and_independent_of_input_order() -> None:
@@ -269,6 +400,15 @@ def test_existing_stories_are_never_split_and_ids_are_stable() -> None:
     assert "story-q2-a" in new and "q2-c" in new["story-q2-a"]
 
 
+def test_a_new_document_can_bring_two_stories_together() -> None:
+    # Made with a cut nothing reaches: each report is its own story.
+    apart = assign_stories([], VELLMOOR[:5], threshold=1.01)
+    assert len(apart) == 5
+    joined = assign_stories(apart, VELLMOOR[5:])
+    assert [s.doc_ids for s in joined] == [tuple(sorted(d.doc_id for d in VELLMOOR))]
+    assert joined[0].id == min(s.id for s in apart)  # the smaller id is kept
+
+
 def test_assignment_is_deterministic_and_order_free() -> None:
     first = _first_stories()
     new_docs = [LORVIK[2], SANDHAVEN[2], *ARRESTS]
@@ -314,19 +454,42 @@ def test_summary_title_comes_from_the_most_central_document() -> None:
 # --- the target on ECB+ -------------------------------------------------------
 
 
-def test_beats_the_tfidf_baseline_on_ecbplus_dev() -> None:
+@pytest.fixture(scope="module")
+def ecbplus_tuned() -> tuple[Path, dict[str, float]]:
     path = ECBPLUS / "ecbplus_docs.jsonl"
     if not path.is_file():
         pytest.skip("../shared/datasets/ecbplus-dev is not beside the checkout")
     pytest.importorskip("sklearn")
+    from storyline.evaluate.stories import tune_thresholds
+
+    return path, tune_thresholds(path)
+
+
+def test_beats_the_tfidf_baseline_on_ecbplus_dev(ecbplus_tuned: tuple[Path, dict]) -> None:
     from storyline.evaluate.stories import evaluate_stories
 
-    result = evaluate_stories(path, "dev")
+    path, thresholds = ecbplus_tuned
+    assert thresholds["storyline"] == DEFAULT_PARAMS.threshold  # the default is the tuned value
+    result = evaluate_stories(path, "dev", thresholds=thresholds)
     ours = result["systems"]["storyline"]
     base = result["systems"]["baseline"]
     assert ours["b_cubed"]["f1"] >= base["b_cubed"]["f1"]
     assert ours["ari"] >= base["ari"]
     assert result["gold_stories"] == ours["gold_clusters"] == 16
+
+
+def test_beats_the_baseline_on_small_ecbplus_dev_piles(ecbplus_tuned: tuple[Path, dict]) -> None:
+    from storyline.evaluate.stories import evaluate_small_piles
+
+    path, thresholds = ecbplus_tuned
+    result = evaluate_small_piles(path, "dev", thresholds=thresholds)
+    assert result["piles"] == {"one-story": 32, "two-story": 16}
+    ours, base = result["systems"]["storyline"], result["systems"]["baseline"]
+    for kind in ("one-story", "two-story"):
+        assert ours[kind]["b_cubed_f1"] >= base[kind]["b_cubed_f1"]
+        assert ours[kind]["cluster_error"] <= base[kind]["cluster_error"]
+    # One document at a time comes out as batch clustering does, or nearly.
+    assert result["incremental_vs_batch"]["b_cubed_f1"] >= 0.95
 
 
 # --- the evaluation harness on a tiny made-up ECB+-shaped file ----------------------
@@ -361,8 +524,26 @@ def test_evaluation_harness_runs_end_to_end(tmp_path: Path) -> None:
     dev = result["splits"]["dev"]["systems"]
     assert dev["storyline"]["b_cubed"]["f1"] == pytest.approx(1.0)
     assert set(dev) == {"storyline", "storyline-incremental", "baseline"}
+    piles = result["small_piles"]["dev"]
+    assert piles["piles"] == {"one-story": 4, "two-story": 0}
+    assert piles["systems"]["storyline"]["one-story"]["b_cubed_f1"] == pytest.approx(1.0)
+    assert piles["incremental_vs_batch"] == {"b_cubed_f1": 1.0, "identical": 1.0}
     table = markdown(result)
-    assert len(table.splitlines()) == 2 + 6 and "| dev | baseline | distance" in table
+    assert "| dev | baseline | distance" in table
+    assert "| dev | 4 one-story | storyline | 1.000 |" in table
+    assert "| dev | 1.000 | 1.00 |" in table
+
+
+def test_small_piles_are_drawn_the_same_way_every_time() -> None:
+    from storyline.evaluate.stories import small_piles
+
+    docs = VELLMOOR + KARSBY
+    gold = {d.doc_id: "7_ecb" for d in VELLMOOR} | {d.doc_id: "7_ecbplus" for d in KARSBY}
+    piles = small_piles(docs, gold)
+    assert piles == small_piles(list(reversed(docs)), gold)
+    assert [p.kind for p in piles] == ["one-story"] * 4 + ["two-story"] * 2
+    assert all(5 <= len(p.docs) <= 6 for p in piles[:2]) and len(piles[2].docs) == 3
+    assert all({gold[d.doc_id] for d in p.docs} == {"7_ecb", "7_ecbplus"} for p in piles[4:])
 
 
 def test_evaluation_reports_missing_data(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

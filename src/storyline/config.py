@@ -111,11 +111,11 @@ class StoriesConfig:
     """Grouping documents into stories (corpus level)."""
 
     enabled: bool = True
-    threshold: float = 0.16
+    threshold: float = 0.18
     """Average cosine similarity a document needs to join a story (tuned on ECB+ train)."""
     max_gap_days: int = 30
     """Documents dated further apart than this are penalised as the same story."""
-    gap_penalty: float = 0.3
+    gap_penalty: float = 0.5
     batch_size: int = 500
     """New documents are clustered this many at a time (bounds memory on large archives)."""
 

@@ -221,7 +221,8 @@ def story_params(config: Config) -> StoryParams:
 def update_stories(
     store: Store, docs: list[Document], config: Config, family_of: dict[str, str]
 ) -> int:
-    """Put new documents into existing stories or new ones; existing stories stay whole.
+    """Put new documents into existing stories or new ones; a story is never split, but
+    two stories that a new document bridges may merge.
 
     The state needed to add documents later (story centroids) is kept in the
     ``story_state`` section, which the export leaves out.
