@@ -288,9 +288,17 @@ def demo(out: Path) -> None:
         report = _run_analyze([str(corpus_path)], db, Config(), quiet=False, progress=False)
     export_path = out / "demo.json"
     api.export("json", db=db, out=export_path)
+    graph = api.sources(db=db)
+    found = api.stories(db=db)
+    click.echo(
+        f"Found:  {len(graph['documents'])} documents, {len(found)} stories, "
+        f"{len(graph['derivations'])} reuse relation(s), "
+        f"{graph['independent_sources']} independent sources"
+    )
     click.echo(f"Store:  {db}")
     click.echo(f"Export: {export_path}")
-    click.echo(f"Try:    storyline status --db {db}")
+    click.echo(f"Try:    storyline stories --db {db}")
+    click.echo(f"        storyline sources --db {db}")
     sys.exit(0 if report.ok else 1)
 
 
