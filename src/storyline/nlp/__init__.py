@@ -1,0 +1,1 @@
+"""Language layer: time expressions and other per-sentence analysis of document text."""
