@@ -97,3 +97,25 @@ def test_exact_and_near_duplicates_are_flagged(tmp_path) -> None:
     assert same["relation"] == "duplicate"
     close = pairs[frozenset(("North Post", "East Post"))]
     assert close["exact_duplicate"] is False and 0.8 <= close["jaccard"] < 1.0
+
+
+def test_time_expressions_are_resolved_against_each_document(tmp_path) -> None:
+    records = [
+        {"text": "The council met on Friday and will vote again next week.", "published": "2024-03-09"},
+        {"text": "The council met on Friday, residents said.", "outlet": "Undated Post"},
+    ]  # fmt: skip
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in records))
+    db = tmp_path / "s.db"
+    storyline.analyze([f], db=db)
+    with open_store(db) as store:
+        items = store.get_section("time_expressions")
+        texts = {d.id: d.text for d in store.iter_documents()}
+    for item in items:
+        ev = item["evidence"]
+        assert texts[ev["document_id"]][ev["start"] : ev["end"]] == ev["text"]
+    fridays = [i for i in items if i["evidence"]["text"] == "Friday"]
+    assert sorted((i["value"], i["anchored"]) for i in fridays) == [
+        ("2024-03-08", True),  # the Friday before a Saturday publication date
+        ("XXXX-WXX-5", False),  # no publication date: left unresolved
+    ]

@@ -226,7 +226,7 @@ def test_jsonl_record_types_cover_every_section(tmp_path: Path) -> None:
         export(s, "jsonl", path)
     types = [json.loads(line)["type"] for line in path.read_text("utf-8").splitlines()]
     assert types == [
-        "header", "derivation", "family", "story", "entity", "event", "claim",
+        "header", "derivation", "family", "story", "time_expression", "entity", "event", "claim",
         "conflict", "quote", "timeline_entry", "summary",
     ]  # fmt: skip
 

@@ -6,6 +6,7 @@ Exit codes: 0 everything worked; 1 some inputs failed (the rest was stored);
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from importlib import resources
@@ -244,7 +245,7 @@ def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
 )
 @click.option(
     "--task",
-    type=click.Choice(["stories"]),
+    type=click.Choice(["stories", "timex"]),
     multiple=True,
     help="What to evaluate (default: everything).",
 )
@@ -253,16 +254,15 @@ def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
     root = datasets or Path("..") / "shared" / "datasets"
     if not root.is_dir():
         raise Fatal(f"no datasets folder at {root}; give --datasets DIR")
-    for name in task or ("stories",):
-        if name == "stories":
-            from storyline.evaluate import stories as ev
-
-            try:
-                result = ev.run(root)
-            except (FileNotFoundError, ImportError) as e:
-                raise Fatal(f"stories: {e}") from None
-            click.echo("## Story clustering (ECB+)\n")
-            click.echo(ev.markdown(result))
+    titles = {"stories": "Story clustering (ECB+)", "timex": "Time expressions (TempEval-3)"}
+    for name in task or tuple(titles):
+        module = importlib.import_module(f"storyline.evaluate.{name}")
+        try:
+            result = module.run(root)
+        except (FileNotFoundError, ImportError) as e:
+            raise Fatal(f"{name}: {e}") from None
+        click.echo(f"## {titles[name]}\n")
+        click.echo(module.markdown(result) + "\n")
 
 
 def _label(doc: dict[str, Any]) -> str:

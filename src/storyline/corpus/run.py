@@ -109,6 +109,7 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     store.put_section("derivations", [d.to_dict(texts) for d in derivations])
     fams = families(docs, derivations, merge_shared_credits=config.sources.merge_shared_credits)
     store.put_section("families", [f.to_dict() for f in fams])
+    update_time_expressions(store, docs)
     n_stories = 0
     if config.stories.enabled:
         n_stories = update_stories(store, docs, config, family_index(fams))
@@ -209,6 +210,44 @@ def _features(
         store.put_features(name, missing)
         values.update(missing)
     return values, {d.id for d in todo}
+
+
+def update_time_expressions(store: Store, docs: list[Document]) -> int:
+    """Time expressions of every document, resolved against its publication date.
+
+    Found once per document (cached as a feature) and written as the
+    ``time_expressions`` section, in export order of the documents.
+    """
+    from storyline.nlp.timex import find_timexes
+
+    def compute(batch: list[Document]) -> list[bytes]:
+        out = []
+        for d in batch:
+            found = [
+                t.to_dict()
+                for t in find_timexes(d.text, d.published.value if d.published else None)
+            ]
+            out.append(json.dumps(found, ensure_ascii=False).encode())
+        return out
+
+    # The published date is part of the input: the feature is keyed by id, and the id
+    # hashes the date, so a changed date is a new document.
+    values, _ = _features(store, docs, "timex_v1", compute)
+    items = []
+    for d in sorted(docs, key=lambda d: (d.source, d.position, d.id)):
+        for t in json.loads(values[d.id]):
+            evidence = {"document_id": d.id, "start": t["start"], "end": t["end"]}
+            items.append({
+                "evidence": {**evidence, "text": t["text"]},
+                "timex_type": t["type"],
+                "value": t["value"],
+                "end_value": t["end_value"],
+                "precision": t["precision"],
+                "anchored": t["anchored"],
+                "method": t["method"],
+            })  # fmt: skip
+    store.put_section("time_expressions", items)
+    return len(items)
 
 
 def story_params(config: Config) -> StoryParams:

@@ -31,13 +31,14 @@ SCHEMA_FILE = "storyline-1.schema.json"
 FORMATS = ("json", "jsonl", "csv", "parquet")
 
 SECTIONS = (
-    "derivations", "families", "stories", "entities", "events", "claims",
+    "derivations", "families", "stories", "time_expressions", "entities", "events", "claims",
     "conflicts", "quotes", "timeline", "summary",
 )  # fmt: skip
 """Stage result sections, in export order (read with ``Store.get_section``)."""
 
 RECORD_TYPES = {
     "documents": "document", "derivations": "derivation", "families": "family", "stories": "story",
+    "time_expressions": "time_expression",
     "entities": "entity", "events": "event", "claims": "claim", "conflicts": "conflict",
     "quotes": "quote", "timeline": "timeline_entry", "summary": "summary",
     "failures": "failure",
