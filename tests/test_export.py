@@ -67,7 +67,7 @@ def fill(store: Store) -> list[Document]:
             {"id": "s2", "label": None, "size": 1, "extra": True},
         ],
     )
-    store.put_section("entities", [{"id": "e1", "label": "Example Gazette", "score": 0.5}])
+    store.put_section("claims", [{"id": "e1", "label": "Example Gazette", "score": 0.5}])
     return docs
 
 
@@ -95,7 +95,7 @@ def test_json_export_validates_and_holds_everything(store: Store) -> None:
     assert data["schema"] == "storyline/1"
     assert data["documents"] == [d.to_dict() for d in store.iter_documents()]
     assert data["events"][0]["evidence"][0]["text"] == "Storm"
-    assert data["claims"] == []
+    assert data["quotes"] == []
     assert data["failures"] == [
         {"source": "feed.jsonl#4", "stage": "ingest", "reason": "x"},
         {"source": "gone.html", "stage": "fetch", "reason": "HTTP 404"},
@@ -206,10 +206,10 @@ def test_jsonl_has_a_header_then_typed_records(store: Store) -> None:
     records = [json.loads(line) for line in lines]
     assert records[0] == {"type": "header", "schema": "storyline/1"}
     types = [r["type"] for r in records[1:]]
-    assert types == ["document"] * 5 + ["entity", "event", "event", "failure", "failure"]
+    assert types == ["document"] * 5 + ["event", "event", "claim", "failure", "failure"]
     docs = [{k: v for k, v in r.items() if k != "type"} for r in records[1:6]]
     assert docs == [d.to_dict() for d in store.iter_documents()]
-    assert records[7] == {"type": "event", **store.get_section("events")[0]}
+    assert records[6] == {"type": "event", **store.get_section("events")[0]}
     assert records[-1] == {
         "type": "failure",
         "source": "gone.html",
@@ -285,8 +285,8 @@ def test_csv_folder_gets_one_file_per_non_empty_section(
     else:
         export(store, "csv", f"{folder}/")
     assert sorted(p.name for p in folder.iterdir()) == [
+        "claims.csv",
         "documents.csv",
-        "entities.csv",
         "events.csv",
         "failures.csv",
     ]
@@ -331,8 +331,8 @@ def test_parquet_to_a_file_standard_output_and_a_folder(
     folder = tmp_path / "tables"
     export(store, "parquet", f"{folder}/")
     assert sorted(p.name for p in folder.iterdir()) == [
+        "claims.parquet",
         "documents.parquet",
-        "entities.parquet",
         "events.parquet",
         "failures.parquet",
     ]
@@ -341,7 +341,7 @@ def test_parquet_to_a_file_standard_output_and_a_folder(
     assert stories.schema.field("extra").type == pa.bool_()
     assert stories.schema.field("evidence").type == pa.string()  # nested: JSON text
     assert stories.column("label").to_pylist() == ["Storm", None]
-    assert pq.read_table(folder / "entities.parquet").schema.field("score").type == pa.float64()
+    assert pq.read_table(folder / "claims.parquet").schema.field("score").type == pa.float64()
 
 
 def test_parquet_of_an_empty_store_keeps_its_column_types() -> None:
