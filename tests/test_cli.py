@@ -120,3 +120,25 @@ def test_sources_and_stories(tmp_path) -> None:
     assert code == 0 and sum(s["size"] for s in found) == 4
     code, out, _ = run("stories", "--db", db)
     assert code == 0 and "independent source(s)" in out
+
+
+def test_entities_command(tmp_path) -> None:
+    pytest.importorskip("spacy")
+    text = (
+        "Mayor Ilona Varga of Kesteren said on Monday that the Kesteren Water Board (KWB) "
+        "would rebuild the dyke. Varga said the KWB had warned of cracks in March."
+    )
+    f = tmp_path / "a.txt"
+    f.write_text(text)
+    db = str(tmp_path / "s.db")
+    assert run("analyze", str(f), "--db", db)[0] == 0
+    code, out, _ = run("entities", "--db", db, "--json")
+    found = json.loads(out)
+    assert code == 0
+    varga = [e for e in found if e["label"] == "PERSON" and "Varga" in e["name"]]
+    assert len(varga) == 1 and len(varga[0]["mentions"]) == 2
+    for e in found:
+        for m in e["mentions"]:
+            assert text[m["start"] : m["end"]] == m["text"]
+    code, out, _ = run("entities", "--db", db, "--label", "person")
+    assert code == 0 and "Varga" in out

@@ -8,7 +8,7 @@ it needs on first use.
 >>> storyline.export("json", db="case.db", out="case.json")  # doctest: +SKIP
 """
 
-from storyline.api import analyze, clean, documents, export, sources, stories
+from storyline.api import analyze, clean, documents, entities, export, sources, stories
 from storyline.config import Config, load_config
 from storyline.errors import (
     ConfigError,
@@ -40,6 +40,7 @@ __all__ = [
     "analyze",
     "clean",
     "documents",
+    "entities",
     "export",
     "load_config",
     "sources",

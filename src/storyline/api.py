@@ -235,6 +235,23 @@ def stories(
             store.close()
 
 
+def entities(
+    *, db: str | Path | Store | None = None, config: Config | None = None
+) -> list[dict[str, Any]]:
+    """Canonical entities as in the export, most mentioned first.
+
+    Each: ``{"id", "name", "label", "aliases", "roles", "documents", "mentions"}``,
+    every mention an evidence span.
+    """
+    store, owned = _store(db, config or Config())
+    try:
+        found = store.get_section("entities")
+        return sorted(found, key=lambda e: (-len(e["mentions"]), e["name"], e["id"]))
+    finally:
+        if owned:
+            store.close()
+
+
 def clean(text: str, *, title: str | None = None) -> Document:
     """Run the ingest stages on one text on its own and return the document.
 

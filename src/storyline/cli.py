@@ -245,7 +245,7 @@ def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
 )
 @click.option(
     "--task",
-    type=click.Choice(["stories", "timex"]),
+    type=click.Choice(["stories", "timex", "entities"]),
     multiple=True,
     help="What to evaluate (default: everything).",
 )
@@ -254,7 +254,11 @@ def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
     root = datasets or Path("..") / "shared" / "datasets"
     if not root.is_dir():
         raise Fatal(f"no datasets folder at {root}; give --datasets DIR")
-    titles = {"stories": "Story clustering (ECB+)", "timex": "Time expressions (TempEval-3)"}
+    titles = {
+        "stories": "Story clustering (ECB+)",
+        "timex": "Time expressions (TempEval-3)",
+        "entities": "Cross-document entity coreference (ECB+)",
+    }
     for name in task or tuple(titles):
         module = importlib.import_module(f"storyline.evaluate.{name}")
         try:
@@ -263,6 +267,30 @@ def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
             raise Fatal(f"{name}: {e}") from None
         click.echo(f"## {titles[name]}\n")
         click.echo(module.markdown(result) + "\n")
+
+
+@cli.command()
+@DB_OPTION
+@CONFIG_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the entities as JSON.")
+@click.option("--label", help="Only entities of this type (PERSON, ORG, GPE, LOC, FAC, NORP).")
+@click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
+def entities(
+    db: Path | None, config_path: Path | None, as_json: bool, label: str | None, limit: int
+) -> None:
+    """List canonical entities with their aliases and counts, most mentioned first."""
+    found = _query(api.entities, db, config_path, as_json)
+    if found is None:
+        return
+    if label:
+        found = [e for e in found if e["label"] == label.upper()]
+    click.echo(f"{len(found)} entit{'y' if len(found) == 1 else 'ies'}")
+    for e in found[:limit]:
+        aliases = ", ".join(f"{a['text']} ({a['count']})" for a in e["aliases"])
+        click.echo(
+            f"  {e['label']:<6} {e['name']}  [{len(e['mentions'])} mentions, "
+            f"{len(e['documents'])} documents]  {aliases}"
+        )
 
 
 def _label(doc: dict[str, Any]) -> str:

@@ -120,6 +120,12 @@ class StoriesConfig:
     """New documents are clustered this many at a time (bounds memory on large archives)."""
 
 
+# The language layer's sections are defined beside the code that reads them, and
+# imported here so that this one Config holds every setting.
+from storyline.entities.mentions import EntitiesConfig  # noqa: E402
+from storyline.nlp.model import NlpConfig  # noqa: E402
+
+
 @dataclass(frozen=True)
 class PipelineConfig:
     """Which per-document stages run, in order."""
@@ -147,6 +153,8 @@ class Config:
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
     sources: SourcesConfig = field(default_factory=SourcesConfig)
     stories: StoriesConfig = field(default_factory=StoriesConfig)
+    nlp: NlpConfig = field(default_factory=NlpConfig)
+    entities: EntitiesConfig = field(default_factory=EntitiesConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
 
     def replace(self, **sections: Any) -> Config:

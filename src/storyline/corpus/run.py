@@ -113,6 +113,9 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     n_stories = 0
     if config.stories.enabled:
         n_stories = update_stories(store, docs, config, family_index(fams))
+    if config.entities.enabled:
+        story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
+        update_entities(store, docs, config, story_of)
     store.put_section("corpus_state", [state])
     return CorpusReport(len(docs), len(fresh), len(derivations), len(fams), n_stories)
 
@@ -248,6 +251,39 @@ def update_time_expressions(store: Store, docs: list[Document]) -> int:
             })  # fmt: skip
     store.put_section("time_expressions", items)
     return len(items)
+
+
+def update_entities(
+    store: Store, docs: list[Document], config: Config, story_of: dict[str, str]
+) -> int:
+    """Canonical entities of the corpus, written as the ``entities`` section.
+
+    Each document is parsed once (the parse is cached in the store) and its
+    mentions are cached too; only the corpus-level canonicalisation runs again
+    when documents are added, since a new spelling can join an old entity.
+    """
+    from storyline.entities.canonical import canonical_entities
+    from storyline.entities.mentions import Mention, mentions_for
+    from storyline.nlp.parse import iter_parsed
+
+    ecfg, ncfg = config.entities, config.nlp
+    settings = json.dumps([dataclasses.asdict(ecfg), ncfg.model], sort_keys=True)
+    feature = "mentions_" + hashlib.sha256(settings.encode()).hexdigest()[:16]
+    by_id = {d.id: d for d in docs}
+
+    def compute(batch: list[Document]) -> list[bytes]:
+        found = {
+            doc_id: [dataclasses.asdict(m) for m in mentions_for(by_id[doc_id], parsed, ecfg)]
+            for doc_id, parsed in iter_parsed(store, batch, ncfg)
+        }
+        return [json.dumps(found[d.id], ensure_ascii=False).encode() for d in batch]
+
+    values, _ = _features(store, docs, feature, compute)
+    mentions = [Mention(**m) for d in docs for m in json.loads(values[d.id])]
+    entities = canonical_entities(mentions, story_of, ecfg)
+    texts = {d.id: d.text for d in docs}
+    store.put_section("entities", [e.to_dict(texts) for e in entities])
+    return len(entities)
 
 
 def story_params(config: Config) -> StoryParams:

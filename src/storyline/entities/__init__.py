@@ -1,0 +1,1 @@
+"""Entities: mentions from the parse, corrected, and canonical entities across the corpus."""
