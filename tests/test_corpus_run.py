@@ -100,10 +100,11 @@ def test_exact_and_near_duplicates_are_flagged(tmp_path) -> None:
 
 
 def test_time_expressions_are_resolved_against_each_document(tmp_path) -> None:
+    met = "The council met on Friday"
     records = [
-        {"text": "The council met on Friday and will vote again next week.", "published": "2024-03-09"},
-        {"text": "The council met on Friday, residents said.", "outlet": "Undated Post"},
-    ]  # fmt: skip
+        {"text": f"{met} and will vote again next week.", "published": "2024-03-09"},
+        {"text": f"{met}, residents said.", "outlet": "Undated Post"},
+    ]
     f = tmp_path / "in.jsonl"
     f.write_text("\n".join(json.dumps(r) for r in records))
     db = tmp_path / "s.db"
