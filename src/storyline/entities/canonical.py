@@ -270,7 +270,8 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
     their place), in its document, else its story, takes that name's key. Where it fits
     several, they must nest ("Sox", "Red Sox", "Boston Red Sox"): it takes the longest.
     A one-word "person" that no surname rule took may be such a group (the model tags
-    teams as people).
+    teams as people). Where a short form meets no longer name, it takes the one name it
+    was expanded to elsewhere in the corpus, if it was always the same one.
     """
     longer: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (scope, kind, part)
     for i, m in enumerate(ms):
@@ -283,6 +284,8 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
             for part in parts:
                 longer[(m.doc_id, fam, part)].add(keys[i])
                 longer[(story[m.doc_id], fam, part)].add(keys[i])
+    expanded: dict[tuple[str, str], set[str]] = defaultdict(set)
+    left: list[tuple[int, str]] = []
     for i, m in enumerate(ms):
         fam = FAMILY.get(m.label, "other")
         if m.kind != "name" or (fam == "person" and " " in keys[i]):
@@ -293,8 +296,17 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
             if found:
                 longest = max(found, key=lambda k: (len(k), k))
                 if all(_nested(k, longest) for k in found):
+                    expanded[(fam, keys[i])].add(longest)
                     keys[i] = longest
                 break
+        else:
+            left.append((i, fam))
+    # Elsewhere, a short form stands for what it stood for wherever it was expanded, if that
+    # was always the same name ("Morningside" in a report that never gives it in full).
+    for i, fam in left:
+        options = expanded.get((fam, keys[i]), set())
+        if len(options) == 1:
+            keys[i] = next(iter(options))
 
 
 def _nested(short: str, long: str) -> bool:
