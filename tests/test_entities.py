@@ -352,6 +352,22 @@ def test_short_form_of_a_place_joins_its_full_name() -> None:
     assert e.name == "Lorvik Harbour Clinic"
 
 
+def test_team_named_by_its_last_word_joins_its_full_name() -> None:
+    ms = [
+        mention("d1", 0, "Lorvik Herons", "ORG"),
+        mention("d1", 30, "Herons", "PERSON"),  # the model's person is the team
+        mention("d2", 0, "Herons", "ORG"),  # no full name here: as elsewhere in the corpus
+    ]
+    (e,) = canonical_entities(ms)
+    assert e.name == "Lorvik Herons" and e.label == "ORG"
+    assert e.documents == ("d1", "d2")
+
+
+def test_short_place_name_never_takes_a_longer_one_by_its_end() -> None:
+    ms = [mention("d1", 0, "South Varnia", "GPE"), mention("d1", 20, "Varnia", "GPE")]
+    assert len(canonical_entities(ms)) == 2
+
+
 def test_canonical_entities_are_deterministic_and_picklable() -> None:
     ms = [
         mention("d1", 0, "Qasem Haddadi"),
