@@ -4,6 +4,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 import storyline
 from storyline.config import Config
 from storyline.corpus import run as corpus_run
@@ -120,3 +122,22 @@ def test_time_expressions_are_resolved_against_each_document(tmp_path) -> None:
         ("2024-03-08", True),  # the Friday before a Saturday publication date
         ("XXXX-WXX-5", False),  # no publication date: left unresolved
     ]
+
+
+def test_entities_only_for_english_documents(tmp_path) -> None:
+    pytest.importorskip("spacy")
+    records = [
+        {"text": "Mayor Ilona Varga opened the new bridge in Kesteren on Monday morning, "
+                 "officials said, and thanked the engineers who built it.", "outlet": "A"},
+        {"text": "Bürgermeisterin Ilona Varga eröffnete am Montag die neue Brücke in Kesteren "
+                 "und dankte den Ingenieuren, die sie gebaut hatten.", "outlet": "B"},
+    ]  # fmt: skip
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in records))
+    db = tmp_path / "s.db"
+    storyline.analyze([f], db=db)
+    with open_store(db) as store:
+        english = {d.id for d in store.iter_documents() if d.language == "en"}
+        entities = store.get_section("entities")
+    assert entities and len(english) == 1
+    assert {m["document_id"] for e in entities for m in e["mentions"]} == english

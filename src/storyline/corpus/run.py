@@ -258,8 +258,8 @@ def update_entities(
 ) -> int:
     """Canonical entities of the corpus, written as the ``entities`` section.
 
-    Each document is parsed once (the parse is cached in the store) and its
-    mentions are cached too; only the corpus-level canonicalisation runs again
+    Each English document is parsed once (the parse is cached in the store) and
+    its mentions are cached too; only the corpus-level canonicalisation runs again
     when documents are added, since a new spelling can join an old entity.
     """
     from storyline.entities.canonical import canonical_entities
@@ -267,6 +267,9 @@ def update_entities(
     from storyline.nlp.parse import iter_parsed
 
     ecfg, ncfg = config.entities, config.nlp
+    # The model reads English: documents identified as another language are left out
+    # rather than given wrong entities.
+    docs = [d for d in docs if d.language in (None, "en")]
     settings = json.dumps([dataclasses.asdict(ecfg), ncfg.model], sort_keys=True)
     feature = "mentions_" + hashlib.sha256(settings.encode()).hexdigest()[:16]
     by_id = {d.id: d for d in docs}
