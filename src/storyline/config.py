@@ -99,7 +99,12 @@ class SourcesConfig:
     min_anchors: int = 2
     max_anchor_docs: int = 200
     min_shared_tokens: int = 30
+    """Fewer shared words than this (outside quotation marks) is not reuse, unless they
+    are nearly all of a short text."""
     min_shared_fraction: float = 0.15
+    """Nor is sharing less than this fraction of the shorter text."""
+    min_run_tokens: int = 3
+    """Added or removed runs shorter than this are not reported as evidence."""
     near_duplicate_threshold: float = 0.8
     """MinHash Jaccard at or above which two documents are near duplicates."""
     merge_shared_credits: bool = True

@@ -22,26 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.config import SourcesConfig
+
 _WORD = re.compile(r"\w+")
 _MASK64 = (1 << 64) - 1
 
 
-@dataclass(frozen=True, slots=True)
-class ReuseParams:
-    """How reuse is found. Changing them changes which pairs are found."""
-
-    ngram: int = 8
-    sample: int = 4
-    """Keep 1 in ``sample`` n-grams as anchors."""
-    min_anchors: int = 2
-    max_anchor_docs: int = 200
-    """An anchor shared by more documents than this is boilerplate and ignored."""
-    min_shared_tokens: int = 30
-    """Fewer shared tokens than this is not reuse (unless it is most of a short text)."""
-    min_shared_fraction: float = 0.15
-    """Nor is sharing less than this fraction of the shorter text."""
-    min_run_tokens: int = 3
-    """Added or removed runs shorter than this are not reported as evidence."""
+ReuseParams = SourcesConfig
+"""How reuse is found: the ``[sources]`` settings (n-gram size, anchor sampling, thresholds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +75,7 @@ def tokenize(text: str) -> Tokens:
         starts.append(m.start())
         ends.append(m.end())
     start_arr = np.array(starts, dtype=np.int64)
-    return Tokens(
-        tuple(words), start_arr, np.array(ends, dtype=np.int64), _quoted(text, start_arr)
-    )
+    return Tokens(tuple(words), start_arr, np.array(ends, dtype=np.int64), _quoted(text, start_arr))
 
 
 _QUOTE_MARKS = re.compile(r'["“”«»„]')

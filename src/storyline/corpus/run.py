@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.config import Config, SourcesConfig
+from storyline.config import Config
 from storyline.corpus.derivations import Derivation, derivation_from_dict, derive
 from storyline.corpus.families import families, family_index, independent_sources
 from storyline.corpus.lsh import candidate_pairs as lsh_candidates
@@ -61,17 +61,6 @@ class CorpusReport:
     stories: int = 0
 
 
-def reuse_params(cfg: SourcesConfig) -> ReuseParams:
-    return ReuseParams(
-        ngram=cfg.ngram,
-        sample=cfg.sample,
-        min_anchors=cfg.min_anchors,
-        max_anchor_docs=cfg.max_anchor_docs,
-        min_shared_tokens=cfg.min_shared_tokens,
-        min_shared_fraction=cfg.min_shared_fraction,
-    )
-
-
 def _anchor_feature(params: ReuseParams) -> str:
     # The feature name carries the parameters it depends on: other settings, other cache.
     return f"reuse_anchors_n{params.ngram}_s{params.sample}"
@@ -103,7 +92,7 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     derivations: list[Derivation] = []
     if config.sources.enabled:
         fresh, derivations = update_derivations(
-            store, docs, reuse_params(config.sources), config.sources.near_duplicate_threshold
+            store, docs, config.sources, config.sources.near_duplicate_threshold
         )
     texts = {d.id: d.text for d in docs}
     store.put_section("derivations", [d.to_dict(texts) for d in derivations])
