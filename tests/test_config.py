@@ -55,3 +55,14 @@ def test_story_defaults_match_the_library() -> None:
         lib.max_gap_days,
         lib.gap_penalty,
     )
+
+
+def test_every_setting_is_documented() -> None:
+    import dataclasses
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "config.md").read_text()
+    for section in dataclasses.fields(Config):
+        assert f"[{section.name}]" in doc
+        for f in dataclasses.fields(getattr(Config(), section.name)):
+            assert f"\n{f.name} = " in doc, f"{section.name}.{f.name} missing from docs/config.md"
