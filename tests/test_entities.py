@@ -352,6 +352,17 @@ def test_short_form_of_a_place_joins_its_full_name() -> None:
     assert e.name == "Lorvik Harbour Clinic"
 
 
+def test_a_town_is_not_its_airport_but_is_its_province() -> None:
+    ms = [
+        mention("d1", 0, "Lorvik International Airport", "FAC"),
+        mention("d1", 40, "Lorvik", "GPE"),
+        mention("d2", 0, "Tarsa province", "GPE"),
+        mention("d2", 30, "Tarsa", "GPE"),
+    ]
+    names = sorted(e.name for e in canonical_entities(ms))
+    assert names == ["Lorvik", "Lorvik International Airport", "Tarsa province"]
+
+
 def test_team_named_by_its_last_word_joins_its_full_name() -> None:
     ms = [
         mention("d1", 0, "Lorvik Herons", "ORG"),

@@ -278,6 +278,9 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
         fam = FAMILY.get(m.label, "other")
         if m.kind == "name" and fam != "person" and " " in keys[i]:
             ws = keys[i].split()
+            # A place's longer names are mostly other places named after it ("Baghdad
+            # airport", "US embassy"): only a generic suffix keeps the same place
+            # ("Anbar province"). Groups keep their longer names unless those are sites.
             parts = {" ".join(ws[:n]) for n in range(1, len(ws))}
             if fam == "group":
                 parts |= {" ".join(ws[n:]) for n in range(1, len(ws))}
@@ -292,7 +295,11 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
             continue
         fam = "group" if fam == "person" else fam
         for scope in (m.doc_id, story[m.doc_id]):
-            found = longer.get((scope, fam, keys[i]))
+            found = {
+                k
+                for k in longer.get((scope, fam, keys[i]), ())
+                if _same_thing_longer(m.label, _extra_words(keys[i], k))
+            }
             if found:
                 longest = max(found, key=lambda k: (len(k), k))
                 if all(_nested(k, longest) for k in found):
@@ -307,6 +314,32 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
         options = expanded.get((fam, keys[i]), set())
         if len(options) == 1:
             keys[i] = next(iter(options))
+
+
+PLACE_SUFFIXES = frozenset(
+    "province city region county state district governorate town village prefecture "
+    "oblast territory republic municipality area".split()
+)
+SITE_WORDS = frozenset(
+    "embassy consulate airport airbase base hospital camp port station bridge dam palace "
+    "square street road prison mosque church school university stadium hotel".split()
+)
+
+
+def _extra_words(short: str, long: str) -> list[str]:
+    """The words a longer key adds to a shorter one it starts or ends."""
+    if long.startswith(short + " "):
+        return long[len(short) + 1 :].split()
+    return long[: -len(short) - 1].split()
+
+
+def _same_thing_longer(label: str, extra: list[str]) -> bool:
+    """Whether a short name labelled ``label`` can stand for the longer name that adds
+    ``extra``: a town is not its airport or embassy ("Baghdad", "Baghdad airport"),
+    though it is its province; a short form of a clinic is the clinic."""
+    if label in ("GPE", "LOC"):
+        return all(w in PLACE_SUFFIXES for w in extra)
+    return not any(w in SITE_WORDS for w in extra)
 
 
 def _nested(short: str, long: str) -> bool:
