@@ -167,3 +167,15 @@ def test_hungarian_fallback_matches_brute_force_and_scipy() -> None:
             )
         assert sum(w[i][j] for i, j in pairs) == pytest.approx(best)
         assert sum(w[i][j] for i, j in max_weight_matching(w)) == pytest.approx(best)
+
+
+def test_harness_main_reports_missing_data(tmp_path, capsys) -> None:
+    from storyline.evaluate.harness import harness_main
+
+    def run(path):
+        raise FileNotFoundError(f"no data under {path}")
+
+    assert harness_main(run, str, [str(tmp_path / "none")]) == 2
+    assert "no data under" in capsys.readouterr().err
+    assert harness_main(lambda path: {"at": str(path)}, lambda r: r["at"], [str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path)

@@ -251,7 +251,9 @@ def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
 )
 def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
     """Score storyline against gold data, each task beside its baseline in the same run."""
-    root = datasets or Path("..") / "shared" / "datasets"
+    from storyline.evaluate.harness import datasets_dir
+
+    root = datasets_dir(datasets)
     if not root.is_dir():
         raise Fatal(f"no datasets folder at {root}; give --datasets DIR")
     titles = {

@@ -39,9 +39,7 @@ Needs spaCy and the pinned model (see :mod:`storyline.nlp.model`).
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +57,7 @@ from storyline.evaluate.entity_systems import (
     lemma_clusters,
     storyline_clusters,
 )
+from storyline.evaluate.harness import harness_main
 from storyline.evaluate.metrics import PRF, b_cubed, ceaf_e, muc
 from storyline.model import Document
 from storyline.nlp.model import ModelError, NlpConfig
@@ -268,15 +267,9 @@ def markdown(result: Mapping[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the Markdown table for train and dev; exit status 0, or 2 without data or model."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    dataset_dir = args[0] if args else os.environ.get("STORYLINE_DATASETS", "../shared/datasets")
-    try:
-        result = run(dataset_dir)
-    except (FileNotFoundError, MissingExtraError, ModelError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(markdown(result))
-    return 0
+    return harness_main(
+        run, markdown, argv, missing=(FileNotFoundError, MissingExtraError, ModelError)
+    )
 
 
 if __name__ == "__main__":

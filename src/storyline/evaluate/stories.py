@@ -36,9 +36,7 @@ The baseline needs scikit-learn.
 from __future__ import annotations
 
 import json
-import os
 import random
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -58,6 +56,7 @@ from storyline.corpus.stories import (
 from storyline.corpus.story_features import document_terms, vectors
 from storyline.corpus.story_linkage import day, similarity
 from storyline.errors import MissingExtraError
+from storyline.evaluate.harness import harness_main
 from storyline.evaluate.metrics import adjusted_rand_index, b_cubed, clusters_from_labels, v_measure
 
 ECBPLUS_FILE = Path("ecbplus-dev") / "ecbplus_docs.jsonl"
@@ -515,15 +514,7 @@ def markdown(result: Mapping[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the Markdown tables for train and dev; exit status 0, or 2 without the data."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    dataset_dir = args[0] if args else os.environ.get("STORYLINE_DATASETS", "../shared/datasets")
-    try:
-        result = run(dataset_dir)
-    except (FileNotFoundError, MissingExtraError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(markdown(result))
-    return 0
+    return harness_main(run, markdown, argv, missing=(FileNotFoundError, MissingExtraError))
 
 
 if __name__ == "__main__":

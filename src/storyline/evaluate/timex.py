@@ -29,7 +29,6 @@ defaults to ``$STORYLINE_DATASETS`` or ``../shared/datasets``.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +38,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 
+from storyline.evaluate.harness import datasets_dir
 from storyline.evaluate.metrics import PRF
 
 CORPORA = ("TimeBank", "AQUAINT")
@@ -408,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         i = args.index("--errors")
         errors_for = args[i + 1] if i + 1 < len(args) else "all"
         del args[i : i + 2]
-    dataset_dir = args[0] if args else os.environ.get("STORYLINE_DATASETS", "../shared/datasets")
+    dataset_dir = datasets_dir(args[0] if args else None)
     systems = ("storyline",) if errors_for else SYSTEMS
     try:
         result = run(dataset_dir, systems, keep_errors=errors_for is not None)
