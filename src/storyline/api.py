@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
@@ -19,10 +20,17 @@ from storyline.store import Store, open_store
 Progress = Callable[[Input | Failure], None]
 
 
-def _store(db: str | Path | Store | None, config: Config) -> tuple[Store, bool]:
+@contextmanager
+def _store(db: str | Path | Store | None, config: Config | None) -> Iterator[Store]:
+    """The store to use: a given one stays open; one opened from a location is closed."""
     if isinstance(db, Store):
-        return db, False
-    return open_store(db if db is not None else config.store.path), True
+        yield db
+        return
+    store = open_store(db if db is not None else (config or Config()).store.path)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _store_files(db: str | Path | None, config: Config) -> list[Path]:
@@ -64,9 +72,8 @@ def analyze(
     """
     config = config or Config()
     pipeline = build_pipeline(config)
-    store, owned = _store(db, config)
     report = IngestReport()
-    try:
+    with _store(db, config) as store:
         own_files = _store_files(db if isinstance(db, str | Path) else None, config)
         for item in iter_inputs(paths, config, exclude=own_files):
             report = replace(report, inputs=report.inputs + 1)
@@ -80,9 +87,6 @@ def analyze(
         from storyline.corpus.run import update_corpus
 
         update_corpus(store, config)
-    finally:
-        if owned:
-            store.close()
     return report
 
 
@@ -156,24 +160,16 @@ def export(
     """
     from storyline.outputs.export import export as _export
 
-    store, owned = _store(db, config or Config())
-    try:
+    with _store(db, config) as store:
         _export(store, fmt, out)
-    finally:
-        if owned:
-            store.close()
 
 
 def documents(
     *, db: str | Path | Store | None = None, config: Config | None = None
 ) -> list[Document]:
     """Every stored document, in export order."""
-    store, owned = _store(db, config or Config())
-    try:
+    with _store(db, config) as store:
         return list(store.iter_documents())
-    finally:
-        if owned:
-            store.close()
 
 
 def sources(
@@ -185,8 +181,7 @@ def sources(
     ``derivations`` and ``families`` are as in the export; ``independent_sources``
     counts the families (documents that are not copies of each other).
     """
-    store, owned = _store(db, config or Config())
-    try:
+    with _store(db, config) as store:
         docs = {
             d.id: {
                 "source": d.source,
@@ -203,9 +198,6 @@ def sources(
             "families": families,
             "independent_sources": len(families),
         }
-    finally:
-        if owned:
-            store.close()
 
 
 def stories(
@@ -216,8 +208,7 @@ def stories(
     Each story: ``{"id", "documents", "size", "title", "first_published",
     "last_published", "independent_sources", "members"}``, largest first.
     """
-    store, owned = _store(db, config or Config())
-    try:
+    with _store(db, config) as store:
         out = []
         for story in store.get_section("stories"):
             members = []
@@ -230,9 +221,6 @@ def stories(
                     })  # fmt: skip
             out.append({**story, "members": members})
         return sorted(out, key=lambda s: (-s["size"], s["id"]))
-    finally:
-        if owned:
-            store.close()
 
 
 def entities(
@@ -243,13 +231,9 @@ def entities(
     Each: ``{"id", "name", "label", "aliases", "roles", "documents", "mentions"}``,
     every mention an evidence span.
     """
-    store, owned = _store(db, config or Config())
-    try:
+    with _store(db, config) as store:
         found = store.get_section("entities")
         return sorted(found, key=lambda e: (-len(e["mentions"]), e["name"], e["id"]))
-    finally:
-        if owned:
-            store.close()
 
 
 def clean(text: str, *, title: str | None = None) -> Document:
