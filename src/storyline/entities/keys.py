@@ -5,7 +5,7 @@ Three levels, from strict to loose:
 - :func:`entity_key`: the name's words, lowercased and accent-free, apostrophes
   and hyphens removed, leading articles, prepositions and (for people) titles
   dropped, the Arabic article ``al-``/``el-``/``ash-``... removed from each word:
-  ``"Lt. Gen. Qasem al-Soleimani's"`` -> ``"qasem soleimani"``. Mentions with
+  ``"Lt. Gen. Qasem al-Harrani's"`` -> ``"qasem harrani"``. Mentions with
   the same key are the same name.
 - :func:`translit_token`: a word with transliteration variants folded (``q``/``k``,
   ``ou``/``u``/``o``, ``ee``/``i``/``e``, ``ei``/``ai``/``ey``, doubled letters,
@@ -19,7 +19,7 @@ Three levels, from strict to loose:
 Example:
     >>> entity_key("President Kassem el-Daoud", person=True)
     'kassem daoud'
-    >>> translit_key("qasem suleimani") == translit_key("kassim soleimani")
+    >>> translit_key("qasem harrani") == translit_key("kassim harrani")
     True
 """
 
