@@ -1,0 +1,1 @@
+"""Claims: numbers with what they count, and where sources disagree."""
