@@ -1,0 +1,1 @@
+"""Quotes: direct and indirect, with the canonical speaker."""
