@@ -61,13 +61,13 @@ def fill(store: Store) -> list[Document]:
     store.record_failure(Failure("gone.html", "HTTP 404", stage="fetch"))
     evidence = {"document_id": docs[0].id, "start": 0, "end": 5, "text": "Storm"}
     store.put_section(
-        "events",
+        "summary",
         [
             {"id": "s1", "label": "Storm", "size": 3, "evidence": [evidence]},
             {"id": "s2", "label": None, "size": 1, "extra": True},
         ],
     )
-    store.put_section("claims", [{"id": "e1", "label": "Example Gazette", "score": 0.5}])
+    store.put_section("quotes", [{"id": "e1", "label": "Example Gazette", "score": 0.5}])
     return docs
 
 
@@ -94,8 +94,8 @@ def test_json_export_validates_and_holds_everything(store: Store) -> None:
     assert list(data) == ["schema", "documents", *SECTIONS, "failures"]
     assert data["schema"] == "storyline/1"
     assert data["documents"] == [d.to_dict() for d in store.iter_documents()]
-    assert data["events"][0]["evidence"][0]["text"] == "Storm"
-    assert data["quotes"] == []
+    assert data["summary"][0]["evidence"][0]["text"] == "Storm"
+    assert data["events"] == []
     assert data["failures"] == [
         {"source": "feed.jsonl#4", "stage": "ingest", "reason": "x"},
         {"source": "gone.html", "stage": "fetch", "reason": "HTTP 404"},
@@ -154,9 +154,9 @@ def test_json_to_a_binary_stream(store: Store) -> None:
         (("documents", 0, "removed", 0, "start"), -1),
         (("documents", 0, "provenance"), {"published": 1}),
         (("documents", 0, "surprise"), 1),
-        (("events", 0, "type"), "event"),
+        (("summary", 0, "type"), "summary"),
         (("failures", 0, "stage"), None),
-        (("claims",), {}),
+        (("quotes",), {}),
     ],
 )
 def test_the_schema_rejects_broken_exports(store: Store, path: tuple[Any, ...], value: Any) -> None:
@@ -206,10 +206,10 @@ def test_jsonl_has_a_header_then_typed_records(store: Store) -> None:
     records = [json.loads(line) for line in lines]
     assert records[0] == {"type": "header", "schema": "storyline/1"}
     types = [r["type"] for r in records[1:]]
-    assert types == ["document"] * 5 + ["event", "event", "claim", "failure", "failure"]
+    assert types == ["document"] * 5 + ["quote", "summary", "summary", "failure", "failure"]
     docs = [{k: v for k, v in r.items() if k != "type"} for r in records[1:6]]
     assert docs == [d.to_dict() for d in store.iter_documents()]
-    assert records[6] == {"type": "event", **store.get_section("events")[0]}
+    assert records[7] == {"type": "summary", **store.get_section("summary")[0]}
     assert records[-1] == {
         "type": "failure",
         "source": "gone.html",
@@ -285,14 +285,14 @@ def test_csv_folder_gets_one_file_per_non_empty_section(
     else:
         export(store, "csv", f"{folder}/")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "claims.csv",
         "documents.csv",
-        "events.csv",
         "failures.csv",
+        "quotes.csv",
+        "summary.csv",
     ]
-    stories = read_csv_file(folder / "events.csv")
+    stories = read_csv_file(folder / "summary.csv")
     assert list(stories[0]) == ["id", "label", "size", "evidence", "extra"]
-    assert json.loads(stories[0]["evidence"]) == store.get_section("events")[0]["evidence"]
+    assert json.loads(stories[0]["evidence"]) == store.get_section("summary")[0]["evidence"]
     assert stories[0]["size"] == "3" and stories[1]["label"] == "" and stories[1]["extra"] == "true"
     assert read_csv_file(folder / "failures.csv")[1] == {
         "source": "gone.html",
@@ -331,17 +331,17 @@ def test_parquet_to_a_file_standard_output_and_a_folder(
     folder = tmp_path / "tables"
     export(store, "parquet", f"{folder}/")
     assert sorted(p.name for p in folder.iterdir()) == [
-        "claims.parquet",
         "documents.parquet",
-        "events.parquet",
         "failures.parquet",
+        "quotes.parquet",
+        "summary.parquet",
     ]
-    stories = pq.read_table(folder / "events.parquet")
+    stories = pq.read_table(folder / "summary.parquet")
     assert stories.schema.field("size").type == pa.int64()
     assert stories.schema.field("extra").type == pa.bool_()
     assert stories.schema.field("evidence").type == pa.string()  # nested: JSON text
     assert stories.column("label").to_pylist() == ["Storm", None]
-    assert pq.read_table(folder / "claims.parquet").schema.field("score").type == pa.float64()
+    assert pq.read_table(folder / "quotes.parquet").schema.field("score").type == pa.float64()
 
 
 def test_parquet_of_an_empty_store_keeps_its_column_types() -> None:
@@ -388,3 +388,29 @@ def test_a_failed_export_leaves_no_file(
         export(store, "jsonl", path)
     assert path.read_text() == "previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []
+
+
+def test_events_and_claims_tables_are_flat_with_evidence_links(tmp_path: Path) -> None:
+    with MemoryStore() as s:
+        docs = fill(s)
+        evidence = {"document_id": docs[0].id, "start": 0, "end": 5, "text": "Storm"}
+        ref = {"entity_id": "ent_1", "name": "Coast Guard", "evidence": evidence}
+        s.put_section("events", [{
+            "id": "evt_1", "event_type": "ASSAULT", "label": "Storm hits", "actors": [ref],
+            "targets": [], "location": None, "modality": "happened",
+            "date": {"value": "2020-01-05", "precision": "day", "source": "sentence"},
+            "documents": [docs[0].id], "independent_sources": 1, "conflicting_dates": False,
+            "quantities": [{"claim_id": "clm_1", "value": 2, "counted": "dead"}],
+            "mentions": [{"evidence": evidence, "sentence": evidence}],
+        }])  # fmt: skip
+        s.put_section("claims", [{
+            "id": "clm_1", "value": 2, "low": 2, "high": None, "counted": "dead",
+            "speaker": None, "owner": ref, "evidence": evidence, "sentence": evidence,
+        }])  # fmt: skip
+        export(s, "csv", tmp_path)
+    events = read_csv_file(tmp_path / "events.csv")
+    assert events[0]["event_date"] == "2020-01-05" and events[0]["actor1"] == "Coast Guard"
+    assert events[0]["fatalities"] == "2" and events[0]["first_document_id"] == docs[0].id
+    assert events[0]["evidence_start"] == "0" and events[0]["num_mentions"] == "1"
+    claims = read_csv_file(tmp_path / "claims.csv")
+    assert claims[0]["owner_entity_id"] == "ent_1" and claims[0]["text"] == "Storm"

@@ -236,6 +236,133 @@ def entities(
         return sorted(found, key=lambda e: (-len(e["mentions"]), e["name"], e["id"]))
 
 
+def _sections(db: str | Path | Store | None, config: Config | None, *names: str) -> list[Any]:
+    with _store(db, config) as store:
+        return [store.get_section(n) for n in names]
+
+
+def events(
+    *,
+    db: str | Path | Store | None = None,
+    config: Config | None = None,
+    entity: str | None = None,
+    type: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    story: str | None = None,
+) -> list[dict[str, Any]]:
+    """Events (see docs/sections.md), filtered by entity (id or name), PLOVER type,
+    date range (ISO dates, inclusive) and story, in timeline order."""
+    from storyline.query import filter_events
+
+    (found,) = _sections(db, config, "events")
+    return filter_events(found, entity=entity, type=type, since=since, until=until, story=story)
+
+
+def timeline(
+    *,
+    db: str | Path | Store | None = None,
+    config: Config | None = None,
+    entity: str | None = None,
+    type: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    story: str | None = None,
+) -> list[dict[str, Any]]:
+    """Timeline entries (events by date, unknown dates last), filtered like :func:`events`."""
+    from storyline.query import filter_timeline
+
+    found, evts = _sections(db, config, "timeline", "events")
+    return filter_timeline(
+        found, evts, entity=entity, type=type, since=since, until=until, story=story
+    )
+
+
+def claims(
+    *,
+    db: str | Path | Store | None = None,
+    config: Config | None = None,
+    counted: str | None = None,
+    story: str | None = None,
+    speaker: str | None = None,
+) -> list[dict[str, Any]]:
+    """Numeric claims, filtered by what they count, story and who asserts them."""
+    from storyline.query import filter_claims, story_index
+
+    found, stories_ = _sections(db, config, "claims", "stories")
+    return filter_claims(
+        found, counted=counted, story=story, story_of=story_index(stories_), speaker=speaker
+    )
+
+
+def conflicts(
+    *,
+    db: str | Path | Store | None = None,
+    config: Config | None = None,
+    status: str | None = None,
+    counted: str | None = None,
+    story: str | None = None,
+) -> list[dict[str, Any]]:
+    """Groups of claims about one quantity: conflicts, corroborated and compatible figures."""
+    from storyline.query import filter_conflicts, story_index
+
+    found, stories_ = _sections(db, config, "conflicts", "stories")
+    return filter_conflicts(
+        found, status=status, counted=counted, story=story, story_of=story_index(stories_)
+    )
+
+
+def quotes(
+    *,
+    db: str | Path | Store | None = None,
+    config: Config | None = None,
+    speaker: str | None = None,
+    story: str | None = None,
+    kind: str | None = None,
+) -> list[dict[str, Any]]:
+    """Quotes, filtered by speaker (entity id or name, or "unknown"), story and kind."""
+    from storyline.query import filter_quotes, story_index
+
+    found, stories_ = _sections(db, config, "quotes", "stories")
+    return filter_quotes(
+        found, speaker=speaker, story=story, story_of=story_index(stories_), kind=kind
+    )
+
+
+def dataframe(
+    section: str, *, db: str | Path | Store | None = None, config: Config | None = None
+) -> Any:
+    """One table of the export as a pandas DataFrame (needs the ``pandas`` extra).
+
+    ``section`` is a table name of the CSV export (``documents``, ``events``,
+    ``claims``...): the same columns, one row per item.
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        from storyline.errors import MissingExtraError
+
+        raise MissingExtraError("pandas is needed: pip install 'storyline[pandas]'") from None
+    from storyline.outputs.export import table_rows
+
+    with _store(db, config) as store:
+        return pd.DataFrame(table_rows(store, section))
+
+
+def report(
+    out: str | Path,
+    *,
+    db: str | Path | Store | None = None,
+    config: Config | None = None,
+    title: str | None = None,
+) -> Path:
+    """Write the self-contained HTML report of the store to ``out``."""
+    from storyline.outputs.report import write_report
+
+    with _store(db, config) as store:
+        return write_report(store, Path(out), title=title)
+
+
 def clean(text: str, *, title: str | None = None) -> Document:
     """Run the ingest stages on one text on its own and return the document.
 

@@ -245,7 +245,9 @@ def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
 )
 @click.option(
     "--task",
-    type=click.Choice(["stories", "timex", "entities"]),
+    type=click.Choice(
+        ["stories", "timex", "entities", "events", "event_typing", "numbers", "claims_quotes"]
+    ),
     multiple=True,
     help="What to evaluate (default: everything).",
 )
@@ -260,6 +262,10 @@ def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
         "stories": "Story clustering (ECB+)",
         "timex": "Time expressions (TempEval-3)",
         "entities": "Cross-document entity coreference (ECB+)",
+        "events": "Cross-document event coreference (ECB+)",
+        "event_typing": "Event typing (storyline's own set)",
+        "numbers": "Numbers (quantulum3 tests and storyline's news set)",
+        "claims_quotes": "Claims and quotes (storyline's own set)",
     }
     for name in task or tuple(titles):
         module = importlib.import_module(f"storyline.evaluate.{name}")
@@ -357,3 +363,8 @@ def _require_store(db: Path | None, config: Config) -> Path:
 def main() -> None:
     """Entry point of the ``storyline`` command."""
     cli(prog_name="storyline")
+
+
+# The result commands (events, timeline, claims, conflicts, quotes, report, serve)
+# live in their own module; importing it registers them on the group.
+from storyline import cli_results  # noqa: E402,F401

@@ -126,6 +126,36 @@ class StoriesConfig:
 
 
 # The language layer's sections are defined beside the code that reads them, and
+@dataclass(frozen=True)
+class EventsConfig:
+    """Events (``[events]``): who did what to whom, merged across reports."""
+
+    enabled: bool = True
+    merge_within_stories: bool = True
+
+
+@dataclass(frozen=True)
+class ClaimsConfig:
+    """Numeric claims and their conflicts (``[claims]``)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class QuotesConfig:
+    """Direct and indirect quotes with their speakers (``[quotes]``)."""
+
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class SummaryConfig:
+    """Cited extractive summaries per story (``[summary]``)."""
+
+    enabled: bool = True
+    sentences_per_story: int = 5
+
+
 # imported here so that this one Config holds every setting.
 from storyline.entities.mentions import EntitiesConfig  # noqa: E402
 from storyline.nlp.model import NlpConfig  # noqa: E402
@@ -160,6 +190,10 @@ class Config:
     stories: StoriesConfig = field(default_factory=StoriesConfig)
     nlp: NlpConfig = field(default_factory=NlpConfig)
     entities: EntitiesConfig = field(default_factory=EntitiesConfig)
+    events: EventsConfig = field(default_factory=EventsConfig)
+    claims: ClaimsConfig = field(default_factory=ClaimsConfig)
+    quotes: QuotesConfig = field(default_factory=QuotesConfig)
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
 
     def replace(self, **sections: Any) -> Config:

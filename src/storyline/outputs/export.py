@@ -23,7 +23,9 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+from storyline.errors import StorylineError
 from storyline.model import Document
+from storyline.outputs.tables import CLAIM_COLUMNS, EVENT_COLUMNS, claim_rows, event_rows
 from storyline.store.base import Store
 
 SCHEMA_ID = "storyline/1"
@@ -55,6 +57,8 @@ _LIST_COLUMNS = ("credited_sources", "tags")
 _LIST_SEPARATOR = "; "
 
 Out = IO[str] | IO[bytes] | str | Path | None
+
+_FLAT_COLUMNS = {"events": EVENT_COLUMNS, "claims": CLAIM_COLUMNS}
 
 
 # -- the data -------------------------------------------------------------------
@@ -253,6 +257,29 @@ def _write_parquet(table: Any, stream: IO[bytes]) -> None:
     pq.write_table(table, stream)
 
 
+def table_rows(store: Store, name: str) -> list[dict[str, Any]]:
+    """The rows of one table of the CSV/Parquet export.
+
+    ``documents`` and ``failures`` are tables of their own; ``events`` and
+    ``claims`` are flattened (:mod:`storyline.outputs.tables`); any other section
+    is one row per item, nested values as JSON text in CSV.
+    """
+    if name == "documents":
+        return [_document_row(d) for d in store.iter_documents()]
+    if name == "failures":
+        return _failure_rows(store)
+    if name not in SECTIONS:
+        tables = ", ".join(("documents", *SECTIONS, "failures"))
+        raise StorylineError(f"no table {name!r}; tables: {tables}")
+    items = store.get_section(name)
+    if name == "events":
+        urls = {d.id: d.url for d in store.iter_documents()} if items else {}
+        return event_rows(items, urls)
+    if name == "claims":
+        return claim_rows(items)
+    return items
+
+
 def _export_folder(store: Store, fmt: str, folder: Path) -> None:
     """One file per non-empty section: ``documents.csv``, ``failures.csv``..."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -263,14 +290,14 @@ def _export_folder(store: Store, fmt: str, folder: Path) -> None:
         else:
             with _binary_out(folder / "documents.parquet") as stream:
                 _write_parquet(_documents_table(store), stream)
-    sections = [(name, store.get_section(name)) for name in SECTIONS]
-    sections.append(("failures", _failure_rows(store)))
-    for name, items in sections:
+    for name in (*SECTIONS, "failures"):
+        items = table_rows(store, name)
         if not items:
             continue
         if fmt == "csv":
+            columns = _FLAT_COLUMNS.get(name) or _columns_of(items)
             with _text_out(folder / f"{name}.csv") as stream:
-                _write_csv(stream, _columns_of(items), items)
+                _write_csv(stream, columns, items)
         else:
             with _binary_out(folder / f"{name}.parquet") as stream:
                 _write_parquet(_items_table(items), stream)
