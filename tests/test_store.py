@@ -8,17 +8,25 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import STORE_KINDS
 
 import storyline.store.sqlite as sqlite_module
 from storyline.errors import StoreError
 from storyline.model import Document, Failure, Published, Removal, document_id
-from storyline.store import SCHEMA_VERSION, MemoryStore, SQLiteStore, Store, open_store
+from storyline.store import (
+    SCHEMA_VERSION,
+    MemoryStore,
+    PostgresStore,
+    SQLiteStore,
+    Store,
+    open_store,
+)
 
 
 def make_doc(text: str, source: str = "a.html", **fields: object) -> Document:
@@ -50,11 +58,7 @@ def full_doc() -> Document:
     )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s: Store = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "s.db")
-    with s:
-        yield s
+# The `store` fixture (tests/conftest.py) opens each kind: memory, sqlite, postgres.
 
 
 # -- documents ---------------------------------------------------------------------
@@ -328,8 +332,9 @@ def test_open_store_takes_a_path_object(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("postgresql://user@host/db", "PostgreSQL store not available yet"),
-        ("postgres://host/db", "PostgreSQL store not available yet"),
+        ("postgresql://nobody@127.0.0.1:1/db?connect_timeout=2", "cannot open store"),
+        ("postgres://nobody:secret@127.0.0.1:1/db", r"cannot open store .*:\*\*\*@"),
+        ("postgresql://127.0.0.1:1/db?schema=Bad-Name", "bad schema name"),
         ("mysql://host/db", "unknown store scheme 'mysql'"),
         ("", "no store given"),
         ("sqlite://", "bad SQLite URL"),
@@ -596,13 +601,32 @@ _documents = st.builds(
 )
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite"])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("kind", STORE_KINDS)
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(docs=st.lists(_documents, max_size=5, unique_by=lambda d: d.id))
-def test_round_trip_property(kind: str, docs: list[Document]) -> None:
-    with MemoryStore() if kind == "memory" else SQLiteStore(":memory:") as s:
+def test_round_trip_property(
+    request: pytest.FixtureRequest, kind: str, docs: list[Document]
+) -> None:
+    with _fresh_store(request, kind) as s:
         assert s.add_documents(docs) == len(docs)
         assert s.add_documents(docs) == 0
         for doc in docs:
             assert s.get_document(doc.id) == doc
         assert list(s.iter_documents()) == sorted(docs, key=lambda d: (d.source, d.position, d.id))
+
+
+def _fresh_store(request: pytest.FixtureRequest, kind: str) -> Store:
+    """An empty store of one kind (PostgreSQL: the test's schema, emptied)."""
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "sqlite":
+        return SQLiteStore(":memory:")
+    url, schema = request.getfixturevalue("postgres_url"), request.getfixturevalue("pg_schema")
+    store = PostgresStore(url, schema=schema)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'TRUNCATE "{schema}".documents')
+    return store

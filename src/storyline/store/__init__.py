@@ -16,9 +16,10 @@ from pathlib import Path
 from storyline.errors import StoreError
 from storyline.store.base import SCHEMA_VERSION, Store
 from storyline.store.memory import MemoryStore
+from storyline.store.postgres import PostgresStore
 from storyline.store.sqlite import SQLiteStore
 
-__all__ = ["SCHEMA_VERSION", "MemoryStore", "SQLiteStore", "Store", "open_store"]
+__all__ = ["SCHEMA_VERSION", "MemoryStore", "PostgresStore", "SQLiteStore", "Store", "open_store"]
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
@@ -29,14 +30,16 @@ def open_store(target: str | Path | None) -> Store:
     Args:
         target: None or ``":memory:"`` for a :class:`MemoryStore`; a file path or
             ``"sqlite:///path"`` for a :class:`SQLiteStore` (``sqlite:////abs/path``
-            for an absolute path, as in SQLAlchemy URLs).
+            for an absolute path, as in SQLAlchemy URLs); a ``postgresql://`` or
+            ``postgres://`` URL for a :class:`PostgresStore` (a ``schema=NAME`` query
+            parameter picks the PostgreSQL schema).
 
     Returns:
         The open store; use it as a context manager to close it.
 
     Raises:
-        StoreError: the target is empty, names an unknown scheme or PostgreSQL
-            (not available yet), or the SQLite file cannot be opened.
+        StoreError: the target is empty or names an unknown scheme, or the store
+            cannot be opened.
     """
     if target is None:
         return MemoryStore()
@@ -56,8 +59,8 @@ def open_store(target: str | Path | None) -> Store:
             raise StoreError(f"bad SQLite URL {target!r}: use sqlite:///relative.db")
         return SQLiteStore(path[1:])
     if scheme in ("postgresql", "postgres"):
-        raise StoreError("PostgreSQL store not available yet")
+        return PostgresStore(target)
     raise StoreError(
         f"unknown store scheme {scheme!r} in {target!r}; use a file path, "
-        "'sqlite:///path' or ':memory:'"
+        "'sqlite:///path', 'postgresql://...' or ':memory:'"
     )

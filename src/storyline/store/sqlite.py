@@ -467,10 +467,12 @@ def _decode(row: Sequence[Any]) -> Document:
 
 def _drop_failures_of(conn: sqlite3.Connection, input_source: str) -> None:
     """Delete the failures of one input: its own and those of its records."""
+    # Records are the sources that start with "input#": the range [input#, input$).
+    # (Not substr/length: SQLite's length() stops at a NUL character.)
     conn.execute(
         "DELETE FROM failures WHERE input_source = ?1 OR source = ?1"
-        " OR substr(source, 1, length(?1) + 1) = ?1 || '#'",
-        (input_source,),
+        " OR (source >= ?2 AND source < ?3)",
+        (input_source, f"{input_source}#", f"{input_source}$"),
     )
 
 
