@@ -74,10 +74,23 @@ def _from_iso(m: re.Match[str], method: str) -> Published | None:
     elif tz and ":" not in tz:
         tz = f"{tz[:3]}:{tz[3:]}"
     if m["H"] is None:
-        return Published(dt.strftime("%Y-%m-%d"), "day", method)
+        return Published(iso_text(dt, "day"), "day", method)
     if m["S"] is None:
-        return Published(dt.strftime("%Y-%m-%dT%H:%M") + tz, "minute", method)
-    return Published(dt.strftime("%Y-%m-%dT%H:%M:%S") + tz, "second", method)
+        return Published(iso_text(dt, "minute") + tz, "minute", method)
+    return Published(iso_text(dt, "second") + tz, "second", method)
+
+
+def iso_text(dt: datetime, precision: str) -> str:
+    """``dt`` as ISO 8601 cut to ``precision``, the year always four digits.
+
+    (``strftime("%Y")`` writes year 1 as ``"1"`` on glibc, which no reader takes for a date.)
+    """
+    text = f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}"
+    if precision in ("minute", "second"):
+        text += f"T{dt.hour:02d}:{dt.minute:02d}"
+    if precision == "second":
+        text += f":{dt.second:02d}"
+    return text
 
 
 def _from_dateparser(value: str, method: str) -> Published | None:
@@ -96,5 +109,5 @@ def _from_dateparser(value: str, method: str) -> Published | None:
     if dt is None:
         return None
     if has_time and (dt.hour or dt.minute):
-        return Published(dt.strftime("%Y-%m-%dT%H:%M"), "minute", method)
-    return Published(dt.strftime("%Y-%m-%d"), "day", method)
+        return Published(iso_text(dt, "minute"), "minute", method)
+    return Published(iso_text(dt, "day"), "day", method)

@@ -18,7 +18,7 @@ from typing import Any
 
 from storyline.config import Config
 from storyline.errors import IngestError
-from storyline.ingest.dates import parse_published
+from storyline.ingest.dates import iso_text, parse_published
 from storyline.ingest.html import clean_lines, html_fragment_text
 from storyline.ingest.record import RawRecord
 from storyline.model import Failure, Published
@@ -30,6 +30,8 @@ EXTERNAL_REFUSED = "feed references an external DTD or entity (refused)"
 _INERT = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>", re.DOTALL)
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _EXTERNAL_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*?\s(?:SYSTEM|PUBLIC)[\s\"']", re.IGNORECASE)
+# What feedparser itself may raise on hostile bytes instead of setting ``bozo``.
+_FEEDPARSER_ERRORS = (ValueError, TypeError, LookupError, RecursionError, IndexError, KeyError)
 _ISO_START = re.compile(r"^\s*\d{4}-")
 _HAS_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 
@@ -54,7 +56,13 @@ def read_feed(data: bytes, source: str, config: Config) -> Iterator[RawRecord | 
     check_feed_safety(data, source)
     # A stream, never the bytes themselves: feedparser treats a string as a URL
     # or a file name to open.
-    parsed = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data))
+    except _FEEDPARSER_ERRORS as e:
+        # feedparser trips over some hostile bytes itself (a NUL inside the
+        # declared encoding's name raises ValueError while decoding).
+        reason = " ".join(str(e).split()) or type(e).__name__
+        raise IngestError(source, f"not a readable RSS/Atom feed: {reason}") from None
     entries = [e for e in parsed.entries if _has_any(e)]
     if not entries:
         if parsed.get("bozo"):
@@ -187,7 +195,7 @@ def _entry_date(entry: Any) -> Published | None:
         if parsed:
             # feedparser's own reading of a format we do not parse, in UTC.
             try:
-                stamp = datetime(*parsed[:6]).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+                stamp = iso_text(datetime(*parsed[:6]), "second") + "+00:00"
             except (TypeError, ValueError):
                 continue
             return Published(stamp, "second", "feed")

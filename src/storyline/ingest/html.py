@@ -130,7 +130,9 @@ def html_fragment_text(html: str) -> str:
         return clean_lines(htmllib.unescape(html))
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div", parser=parser())
-    except EXTRACT_ERRORS:
+    except (*EXTRACT_ERRORS, AssertionError, IndexError):
         # Unparseable even for libxml2's forgiving parser: drop anything tag-like.
+        # lxml asserts (IndexError under -O) when the markup yields no <body>, as
+        # when a fragment ends inside an unclosed <script> in a <head>.
         return clean_lines(htmllib.unescape(re.sub(r"<[^>]*>", " ", html)))
     return element_text(root)

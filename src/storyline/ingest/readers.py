@@ -9,6 +9,7 @@ could not be read, so one bad record does not sink its file. A reader raises
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -138,9 +139,9 @@ _FIELDS: dict[str, tuple[str, ...]] = {
 def read_json(text: str, source: str, config: Config) -> Iterator[ReadResult]:
     """A JSON file: one record object, a list of them, or ``{"documents": [...]}``."""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise IngestError(source, f"not valid JSON: {e.msg} at line {e.lineno}") from None
+        data = _loads(text)
+    except ValueError as e:
+        raise IngestError(source, f"not valid JSON: {e}") from None
     if isinstance(data, dict) and isinstance(data.get("documents"), list):
         data = data["documents"]
     records = data if isinstance(data, list) else [data]
@@ -165,17 +166,33 @@ def read_jsonl(text: str, source: str, config: Config) -> Iterator[ReadResult]:
             return
         where = f"{source}#{lineno}"
         try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield Failure(where, f"line {lineno} is not valid JSON: {e.msg}")
+            rec = _loads(line)
+        except ValueError as e:
+            yield Failure(where, f"line {lineno} is not valid JSON: {e}")
             continue
         yield _json_record(rec, where, config)
+
+
+def _loads(text: str) -> Any:
+    """``json.loads``, with every way hostile JSON fails as a ValueError saying why.
+
+    Deep nesting overflows the decoder's recursion and an integer of thousands of
+    digits trips Python's int conversion limit; neither is a JSONDecodeError.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{e.msg} at line {e.lineno}") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    except ValueError as e:
+        raise ValueError(" ".join(str(e).split(":")[0].split())) from None
 
 
 def _json_record(rec: Any, where: str, config: Config) -> ReadResult:
     if not isinstance(rec, dict):
         return Failure(where, f"a record must be a JSON object, got {type(rec).__name__}")
-    got = {key: _first(rec, names) for key, names in _FIELDS.items()}
+    got = {key: _valid_unicode(_first(rec, names)) for key, names in _FIELDS.items()}
     prov: list[tuple[str, str]] = []
     published = None
     if got["published"] is not None:
@@ -219,6 +236,20 @@ def _json_record(rec: Any, where: str, config: Config) -> ReadResult:
             provenance=tuple(sorted(merged.items())),
         )
     return Failure(where, "record has no text or html field")
+
+
+# JSON's \\ud800 escapes can spell lone surrogates, which are not Unicode: no
+# store or export can write them (a scraper that cut an emoji in half makes these).
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value: Any) -> Any:
+    """``value`` with lone surrogates in its strings (and lists of strings) made U+FFFD."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    return value
 
 
 def _first(rec: dict[str, Any], names: tuple[str, ...]) -> Any:
