@@ -1,0 +1,254 @@
+"""Claims about the same quantity grouped; conflicts and corroborated figures.
+
+Two claims are about the same quantity when their counted things are in the same
+class of ``data/counted.toml`` (or a class and the class it is part of:
+"casualties" covers "killed"), their units agree, their owners and places agree
+when both are stated (an unstated one is compatible), they are in the same story
+(when ``story_of`` is given) and their dates agree to the coarser precision.
+A group is a *conflict* when two values cannot both be true (precise values
+differ, or ranges do not overlap), *corroborated* when two or more claims give
+the same precise value, else *compatible* (vague values whose ranges overlap).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from storyline.claims.model import Claim
+from storyline.events.model import Arg
+
+__all__ = [
+    "ClaimGroup",
+    "claim_id",
+    "claims_section",
+    "conflicts_section",
+    "counted_class",
+    "group_claims",
+]
+
+_DATA = Path(__file__).parent / "data" / "counted.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """Claims about one quantity and whether their values agree."""
+
+    counted: str
+    claims: tuple[Claim, ...]
+    status: str
+
+
+@lru_cache(maxsize=1)
+def _classes() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    data = tomllib.loads(_DATA.read_text(encoding="utf-8"))
+    word = {w: name for name, words in data["classes"].items() for w in words}
+    generic = frozenset(data.get("generic", {}).get("classes", ()))
+    return word, dict(data.get("within", {})), generic
+
+
+def counted_class(counted: str) -> str:
+    """The class name of a counted word ("soldier" -> "troop"); the word itself if none."""
+    return _classes()[0].get(counted.lower(), counted.lower())
+
+
+def _same_thing(a: str, b: str) -> bool:
+    within = _classes()[1]
+    return a == b or within.get(a) == b or within.get(b) == a
+
+
+def _generic(cls: str) -> bool:
+    """A class that says little on its own ("people"): claims about it are the same
+    quantity only when the same verb counts them ("people were evacuated")."""
+    return cls in _classes()[2] or cls not in _classes()[0].values()
+
+
+def _bounds(c: Claim) -> tuple[float, float]:
+    low = c.low if c.low is not None else (0 if c.high is not None else c.value)
+    high = c.high if c.high is not None else float("inf")
+    return float(low), float(high)
+
+
+def _precise(c: Claim) -> bool:
+    return not c.approximate and c.low is not None and c.low == c.high
+
+
+def _compatible_dates(a: Claim, b: Claim) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    n = min(len(a.date), len(b.date), 10)
+    return a.date[:n] == b.date[:n]
+
+
+def _key(
+    arg: object, doc_id: str, entity_of: Mapping[tuple[str, int, int], str] | None
+) -> str | None:
+    if arg is None:
+        return None
+    if entity_of is not None and (doc_id, arg.start, arg.end) in entity_of:  # type: ignore[attr-defined]
+        return entity_of[(doc_id, arg.start, arg.end)]  # type: ignore[attr-defined]
+    return arg.key or arg.text.lower()  # type: ignore[attr-defined]
+
+
+def group_claims(
+    claims: Sequence[Claim],
+    *,
+    entity_of: Mapping[tuple[str, int, int], str] | None = None,
+    family_of: Mapping[str, str] | None = None,
+    story_of: Mapping[str, str] | None = None,
+) -> list[ClaimGroup]:
+    """Group claims about the same quantity; groups of two or more claims, in text order.
+
+    Args:
+        claims: claims of any documents.
+        entity_of: ``(doc_id, start, end)`` of a span -> canonical entity id.
+        family_of: doc id -> derivation family (accepted for the section builders).
+        story_of: doc id -> story id; claims of different stories never group.
+
+    Returns:
+        :class:`ClaimGroup` items, each with its status.
+    """
+    del family_of
+    groups: list[list[Claim]] = []
+    for c in sorted(claims, key=lambda c: (c.doc_id, c.start)):
+        if not c.counted:
+            continue
+        cls = counted_class(c.counted)
+        for g in groups:
+            first = g[0]
+            if not _same_thing(counted_class(first.counted), cls) or first.unit != c.unit:
+                continue
+            if story_of is not None and story_of.get(first.doc_id) != story_of.get(c.doc_id):
+                continue
+            if _generic(cls) and not (c.predicate and c.predicate == first.predicate):
+                continue
+            if not all(_compatible_dates(o, c) for o in g):
+                continue
+            ok = True
+            for attr in ("owner", "place"):
+                ka = _key(getattr(c, attr), c.doc_id, entity_of)
+                for o in g:
+                    kb = _key(getattr(o, attr), o.doc_id, entity_of)
+                    if ka is not None and kb is not None and ka != kb:
+                        ok = False
+            if ok:
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    out = []
+    for g in groups:
+        if len(g) < 2:
+            continue
+        out.append(ClaimGroup(counted_class(g[0].counted), tuple(g), _status(g)))
+    return out
+
+
+def _status(g: Sequence[Claim]) -> str:
+    for i, a in enumerate(g):
+        for b in g[i + 1 :]:
+            if _precise(a) and _precise(b) and a.value != b.value:
+                return "conflict"
+            la, ha = _bounds(a)
+            lb, hb = _bounds(b)
+            if ha < lb or hb < la:
+                return "conflict"
+    precise = [c.value for c in g if _precise(c)]
+    if len(precise) >= 2 and len(set(precise)) == 1:
+        return "corroborated"
+    return "compatible"
+
+
+def _evidence(texts: Mapping[str, str], doc_id: str, start: int, end: int) -> dict[str, Any]:
+    return {"document_id": doc_id, "start": start, "end": end, "text": texts[doc_id][start:end]}
+
+
+def claim_id(c: Claim) -> str:
+    """``clm_`` + 16 hex digits of a hash of the claim's document, span and value."""
+    raw = f"{c.doc_id}\x1f{c.start}\x1f{c.end}\x1f{c.value}\x1f{c.counted}"
+    return "clm_" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _ref(
+    texts: Mapping[str, str],
+    doc_id: str,
+    arg: Arg | None,
+    entity_of: Mapping[tuple[str, int, int], str] | None,
+    entity_names: Mapping[str, str] | None,
+) -> dict[str, Any] | None:
+    if arg is None:
+        return None
+    ev = _evidence(texts, doc_id, arg.start, arg.end)
+    ent = (entity_of or {}).get((doc_id, arg.start, arg.end))
+    return {
+        "entity_id": ent,
+        "name": (entity_names or {}).get(ent or "", ev["text"]),
+        "evidence": ev,
+    }
+
+
+def claims_section(
+    claims: Sequence[Claim],
+    texts: Mapping[str, str],
+    entity_of: Mapping[tuple[str, int, int], str] | None = None,
+    entity_names: Mapping[str, str] | None = None,
+    event_of: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The ``claims`` section (docs/sections.md): one item per claim.
+
+    ``entity_of`` maps a span to its canonical entity id, ``entity_names`` an entity id
+    to its name, ``event_of`` a claim id to its event id.
+    """
+    out = []
+    for c in claims:
+        cid = claim_id(c)
+        out.append({
+            "id": cid, "value": c.value, "low": c.low, "high": c.high,
+            "approximate": c.approximate, "hedge": c.hedge, "unit": c.unit, "counted": c.counted,
+            "owner": _ref(texts, c.doc_id, c.owner, entity_of, entity_names),
+            "place": _ref(texts, c.doc_id, c.place, entity_of, entity_names),
+            "date": {"value": c.date, "precision": c.date_precision, "source": c.date_source,
+                     "evidence": None},
+            "modality": c.modality,
+            "speaker": _ref(texts, c.doc_id, c.speaker, entity_of, entity_names),
+            "event_id": (event_of or {}).get(cid),
+            "evidence": _evidence(texts, c.doc_id, c.start, c.end),
+            "sentence": _evidence(texts, c.doc_id, c.sentence_start, c.sentence_end),
+        })  # fmt: skip
+    return out
+
+
+def conflicts_section(
+    groups: Sequence[ClaimGroup],
+    texts: Mapping[str, str],
+    family_of: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The ``conflicts`` section (docs/sections.md): one item per group, values with sources."""
+    out = []
+    for g in groups:
+        values: dict[tuple[Any, Any, Any, bool], list[Claim]] = {}
+        for c in g.claims:
+            values.setdefault((c.value, c.low, c.high, c.approximate), []).append(c)
+        items = []
+        for (value, low, high, approx), cs in values.items():
+            docs = sorted({c.doc_id for c in cs})
+            families = {(family_of or {}).get(d, d) for d in docs}
+            items.append({
+                "value": value, "low": low, "high": high, "approximate": approx,
+                "claims": [claim_id(c) for c in cs], "documents": docs,
+                "independent_sources": len(families),
+                "evidence": [_evidence(texts, c.doc_id, c.start, c.end) for c in cs],
+            })  # fmt: skip
+        ids = "\x1f".join(sorted(claim_id(c) for c in g.claims))
+        owner = next((c.owner.text for c in g.claims if c.owner is not None), None)
+        out.append({
+            "id": "cfl_" + hashlib.sha256(ids.encode("utf-8")).hexdigest()[:16],
+            "counted": g.counted, "owner": owner, "event_id": None,
+            "status": g.status, "values": items,
+        })  # fmt: skip
+    return out
