@@ -22,10 +22,10 @@ from storyline.model import IngestReport
 
 DB_OPTION = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     envvar="STORYLINE_DB",
-    help="SQLite store file (default: storyline.db, or $STORYLINE_DB).",
+    help="Store: a SQLite file, or a postgresql://user:pass@host/db[?schema=NAME] URL "
+    "(default: storyline.db, or $STORYLINE_DB).",
 )
 CONFIG_OPTION = click.option(
     "--config",
@@ -68,7 +68,7 @@ def cli() -> None:
 )
 def analyze(
     paths: tuple[str, ...],
-    db: Path | None,
+    db: str | None,
     config_path: Path | None,
     quiet: bool,
     progress: bool | None,
@@ -83,7 +83,7 @@ def analyze(
 
 
 def _run_analyze(
-    paths: list[str], db: Path | None, config: Config, *, quiet: bool, progress: bool | None
+    paths: list[str], db: str | None, config: Config, *, quiet: bool, progress: bool | None
 ) -> IngestReport:
     show_bar = sys.stderr.isatty() if progress is None else progress
     try:
@@ -104,17 +104,17 @@ def _run_analyze(
     for f in report.failures:
         click.echo(f"storyline: {f.source}: {f.reason}", err=True)
     if not quiet:
-        click.echo(_summary(report, db or Path(config.store.path)), err=True)
+        click.echo(_summary(report, db or config.store.path), err=True)
     return report
 
 
-def _summary(report: IngestReport, db: Path) -> str:
+def _summary(report: IngestReport, db: str | Path) -> str:
     known = report.documents_seen - report.documents_added
     lines = [
         f"{report.inputs} input(s): {report.documents_added} new document(s)"
         + (f", {known} already stored" if known else "")
         + (f", {report.skipped} unchanged input(s) skipped" if report.skipped else "")
-        + f"; store: {db}",
+        + f"; store: {_shown(db)}",
     ]
     if report.failures:
         lines.append(f"{len(report.failures)} failure(s), listed above.")
@@ -139,7 +139,7 @@ def _summary(report: IngestReport, db: Path) -> str:
     help="Output file, or a folder (existing, or ending in /) for one file per table "
     "(default: standard output).",
 )
-def export(db: Path | None, config_path: Path | None, fmt: str, out: str | None) -> None:
+def export(db: str | None, config_path: Path | None, fmt: str, out: str | None) -> None:
     """Write everything in the store as JSON, JSONL, CSV or Parquet."""
     config = _config(config_path)
     _require_store(db, config)
@@ -154,7 +154,7 @@ def export(db: Path | None, config_path: Path | None, fmt: str, out: str | None)
 @cli.command()
 @DB_OPTION
 @CONFIG_OPTION
-def status(db: Path | None, config_path: Path | None) -> None:
+def status(db: str | None, config_path: Path | None) -> None:
     """Show what the store holds and which inputs failed."""
     from storyline.store import open_store
 
@@ -177,7 +177,7 @@ def status(db: Path | None, config_path: Path | None) -> None:
 @DB_OPTION
 @CONFIG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the copy graph as JSON.")
-def sources(db: Path | None, config_path: Path | None, as_json: bool) -> None:
+def sources(db: str | None, config_path: Path | None, as_json: bool) -> None:
     """Show the copy graph: who reposts whom, and how many independent sources there are."""
     graph = _query(api.sources, db, config_path, as_json)
     if graph is None:
@@ -215,7 +215,7 @@ def sources(db: Path | None, config_path: Path | None, as_json: bool) -> None:
 @DB_OPTION
 @CONFIG_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
-def stories(db: Path | None, config_path: Path | None, as_json: bool) -> None:
+def stories(db: str | None, config_path: Path | None, as_json: bool) -> None:
     """List stories: documents about the same event or development, largest first."""
     found = _query(api.stories, db, config_path, as_json)
     if found is None:
@@ -284,7 +284,7 @@ def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
 @click.option("--label", help="Only entities of this type (PERSON, ORG, GPE, LOC, FAC, NORP).")
 @click.option("--limit", type=int, default=50, show_default=True, help="How many to list.")
 def entities(
-    db: Path | None, config_path: Path | None, as_json: bool, label: str | None, limit: int
+    db: str | None, config_path: Path | None, as_json: bool, label: str | None, limit: int
 ) -> None:
     """List canonical entities with their aliases and counts, most mentioned first."""
     found = _query(api.entities, db, config_path, as_json)
@@ -338,7 +338,7 @@ def demo(out: Path) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-def _query(fn: Any, db: Path | None, config_path: Path | None, as_json: bool) -> Any:
+def _query(fn: Any, db: str | None, config_path: Path | None, as_json: bool) -> Any:
     """Call a read-only API function on an existing store; print JSON and return None
     when ``as_json``, else return the result for the caller to render."""
     config = _config(config_path)
@@ -353,9 +353,18 @@ def _query(fn: Any, db: Path | None, config_path: Path | None, as_json: bool) ->
     return result
 
 
-def _require_store(db: Path | None, config: Config) -> Path:
-    path = db or Path(config.store.path)
-    if not path.exists():
+def _shown(target: str | Path) -> str:
+    """A store location fit to print: a URL's password is masked."""
+    from storyline.store.postgres_schema import redact
+
+    return redact(str(target)) if "://" in str(target) else str(target)
+
+
+def _require_store(db: str | None, config: Config) -> str:
+    path = str(db or config.store.path)
+    if "://" in path:
+        return path  # a server: opening it says whether it is there
+    if not Path(path).exists():
         raise Fatal(f"no store at {path}; run 'storyline analyze PATH --db {path}' first")
     return path
 

@@ -53,7 +53,7 @@ def _date(d: dict[str, Any] | None) -> str:
 
 @cli.command()
 @_event_filters
-def events(db: Path | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
+def events(db: str | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
     """List events (who did what to whom, where and when), each with its reports."""
     filters["type"] = filters.pop("type_")
     found = _query(functools.partial(api.events, **filters), db, config_path, as_json)
@@ -77,7 +77,7 @@ def events(db: Path | None, config_path: Path | None, as_json: bool, **filters: 
 
 @cli.command()
 @_event_filters
-def timeline(db: Path | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
+def timeline(db: str | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
     """Events in date order (unknown dates last), with their date precision."""
     filters["type"] = filters.pop("type_")
     found = _query(functools.partial(api.timeline, **filters), db, config_path, as_json)
@@ -101,7 +101,7 @@ def timeline(db: Path | None, config_path: Path | None, as_json: bool, **filters
 @click.option("--story", help="Only claims in this story id.")
 @click.option("--speaker", help="Only claims asserted by this entity (id or name).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def claims(db: Path | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
+def claims(db: str | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
     """List numeric claims: value, what is counted, whose, who says so."""
     found = _query(functools.partial(api.claims, **filters), db, config_path, as_json)
     if found is None:
@@ -127,7 +127,7 @@ def claims(db: Path | None, config_path: Path | None, as_json: bool, **filters: 
 @click.option("--counted", help="Only groups counting this.")
 @click.option("--story", help="Only groups with a document in this story id.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def conflicts(db: Path | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
+def conflicts(db: str | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
     """Figures that sources report differently (and the ones they agree on), side by side."""
     found = _query(functools.partial(api.conflicts, **filters), db, config_path, as_json)
     if found is None:
@@ -151,7 +151,7 @@ def conflicts(db: Path | None, config_path: Path | None, as_json: bool, **filter
 @click.option("--story", help="Only quotes in this story id.")
 @click.option("--kind", type=click.Choice(["direct", "indirect"]), help="Only this kind.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def quotes(db: Path | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
+def quotes(db: str | None, config_path: Path | None, as_json: bool, **filters: Any) -> None:
     """List quotes with their speakers (unknown when the text does not say)."""
     found = _query(functools.partial(api.quotes, **filters), db, config_path, as_json)
     if found is None:
@@ -174,7 +174,7 @@ def quotes(db: Path | None, config_path: Path | None, as_json: bool, **filters: 
     help="The HTML file to write.",
 )
 @click.option("--title", help="Title of the report (default: from the stories).")
-def report(db: Path | None, config_path: Path | None, out: Path, title: str | None) -> None:
+def report(db: str | None, config_path: Path | None, out: Path, title: str | None) -> None:
     """Write one self-contained HTML report (opens offline) of everything found."""
     config = _config(config_path)
     path = _require_store(db, config)
@@ -196,7 +196,7 @@ def report(db: Path | None, config_path: Path | None, out: Path, title: str | No
     help="Access token, required when binding beyond loopback (or $STORYLINE_TOKEN).",
 )
 def serve(
-    db: Path | None, config_path: Path | None, host: str, port: int, token: str | None
+    db: str | None, config_path: Path | None, host: str, port: int, token: str | None
 ) -> None:
     """Browse the results in a web UI (read-only; JSON API under /api/)."""
     config = _config(config_path)

@@ -110,9 +110,8 @@ def update_language(
     per_doc = {d.id: json.loads(values[d.id]) for d in docs}
     texts = {d.id: d.text for d in docs}
     entities = store.get_section("entities")
-    entity_of = {
-        (m["document_id"], m["start"], m["end"]): e["id"] for e in entities for m in e["mentions"]
-    }
+    entity_of = SpanEntities(entities)
+    entity_names = {e["id"]: e["name"] for e in entities}
     counts: dict[str, int] = {}
 
     events_items: list[dict[str, Any]] = []
@@ -126,6 +125,7 @@ def update_language(
             ems,
             story_of=story_of if config.events.merge_within_stories else None,
             entity_of=entity_of,
+            texts=texts,
         )
         events_items = events_section(
             events, texts=texts, entities=entities, family_of=family_of, story_of=story_of
@@ -139,10 +139,12 @@ def update_language(
         from storyline.claims.model import claim_from_dict
 
         claims = [claim_from_dict(c) for d in docs for c in per_doc[d.id]["claims"]]
-        claim_items = claims_section(claims, texts=texts, entities=entities)
+        claim_items = claims_section(
+            claims, texts, entity_of=entity_of, entity_names=entity_names
+        )
         _link_claims(claim_items, events_items, event_at)
         groups = group_claims(claims, entity_of=entity_of, family_of=family_of, story_of=story_of)
-        conflict_items = conflicts_section(groups, texts=texts, family_of=family_of)
+        conflict_items = conflicts_section(groups, texts, family_of=family_of)
     counts["claims"], counts["conflicts"] = len(claim_items), len(conflict_items)
 
     quote_items: list[dict[str, Any]] = []
@@ -162,6 +164,45 @@ def update_language(
     store.put_section("quotes", quote_items)
     counts["events"], counts["quotes"] = len(events_items), len(quote_items)
     return counts
+
+
+class SpanEntities(Mapping[tuple[str, int, int], str]):
+    """(document id, start, end) -> the canonical entity whose mention the span holds.
+
+    A span matches a mention it equals, contains or lies inside ("the Pentagon"
+    holds the mention "Pentagon"); among several, the longest overlap wins.
+    """
+
+    def __init__(self, entities: Sequence[dict[str, Any]]) -> None:
+        self._exact: dict[tuple[str, int, int], str] = {}
+        by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        for e in entities:
+            for m in e["mentions"]:
+                self._exact[(m["document_id"], m["start"], m["end"])] = e["id"]
+                by_doc[m["document_id"]].append((m["start"], m["end"], e["id"]))
+        self._by_doc = {d: sorted(v) for d, v in by_doc.items()}
+
+    def __getitem__(self, key: tuple[str, int, int]) -> str:
+        if key in self._exact:
+            return self._exact[key]
+        doc, start, end = key
+        best, best_len = None, 0
+        for s, e, ent in self._by_doc.get(doc, ()):
+            if s >= end:
+                break
+            inside = start <= s and e <= end
+            around = s <= start and end <= e
+            if (inside or around) and min(e, end) - max(s, start) > best_len:
+                best, best_len = ent, min(e, end) - max(s, start)
+        if best is None:
+            raise KeyError(key)
+        return best
+
+    def __iter__(self) -> Any:
+        return iter(self._exact)
+
+    def __len__(self) -> int:
+        return len(self._exact)
 
 
 def _events_by_sentence(events: Sequence[dict[str, Any]]) -> dict[tuple[str, int, int], list[str]]:

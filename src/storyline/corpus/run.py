@@ -71,7 +71,18 @@ def _state(store: Store, config: Config) -> dict[str, Any]:
     return {
         "documents": store.count_documents(kinds=ANALYSED_KINDS),
         "config": json.dumps(
-            [dataclasses.asdict(config.sources), dataclasses.asdict(config.stories)],
+            [
+                dataclasses.asdict(getattr(config, name))
+                for name in (
+                    "sources",
+                    "stories",
+                    "entities",
+                    "events",
+                    "claims",
+                    "quotes",
+                    "summary",
+                )
+            ],
             sort_keys=True,
         ),
     }
@@ -102,9 +113,25 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     n_stories = 0
     if config.stories.enabled:
         n_stories = update_stories(store, docs, config, family_index(fams))
+    story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
     if config.entities.enabled:
-        story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
-        update_entities(store, docs, config, story_of)
+        mentions = update_entities(store, docs, config, story_of)
+        from storyline.corpus.language import update_language
+
+        update_language(store, docs, config, mentions, story_of, family_index(fams))
+    if config.summary.enabled:
+        from storyline.outputs.summary import summary_section
+
+        store.put_section(
+            "summary",
+            summary_section(
+                docs,
+                store.get_section("stories"),
+                store.get_section("derivations"),
+                store.get_section("families"),
+                sentences_per_story=config.summary.sentences_per_story,
+            ),
+        )
     store.put_section("corpus_state", [state])
     return CorpusReport(len(docs), len(fresh), len(derivations), len(fams), n_stories)
 
@@ -244,8 +271,11 @@ def update_time_expressions(store: Store, docs: list[Document]) -> int:
 
 def update_entities(
     store: Store, docs: list[Document], config: Config, story_of: dict[str, str]
-) -> int:
+) -> dict[str, list[Any]]:
     """Canonical entities of the corpus, written as the ``entities`` section.
+
+    Returns each English document's corrected mentions (the later language stages
+    use them).
 
     Each English document is parsed once (the parse is cached in the store) and
     its mentions are cached too; only the corpus-level canonicalisation runs again
@@ -271,11 +301,12 @@ def update_entities(
         return [json.dumps(found[d.id], ensure_ascii=False).encode() for d in batch]
 
     values, _ = _features(store, docs, feature, compute)
-    mentions = [Mention(**m) for d in docs for m in json.loads(values[d.id])]
+    by_doc = {d.id: [Mention(**m) for m in json.loads(values[d.id])] for d in docs}
+    mentions = [m for d in docs for m in by_doc[d.id]]
     entities = canonical_entities(mentions, story_of, ecfg)
     texts = {d.id: d.text for d in docs}
     store.put_section("entities", [e.to_dict(texts) for e in entities])
-    return len(entities)
+    return by_doc
 
 
 def story_params(config: Config) -> StoryParams:
