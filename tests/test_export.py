@@ -67,7 +67,10 @@ def fill(store: Store) -> list[Document]:
             {"id": "s2", "label": None, "size": 1, "extra": True},
         ],
     )
-    store.put_section("quotes", [{"id": "e1", "label": "Example Gazette", "score": 0.5}])
+    store.put_section("quotes", [{
+        "id": "e1", "kind": "direct", "text": "Storm", "evidence": evidence, "cue": None,
+        "speaker": None, "speaker_how": None, "label": "Example Gazette", "score": 0.5,
+    }])  # fmt: skip
     return docs
 
 

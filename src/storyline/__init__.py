@@ -6,9 +6,23 @@ it needs on first use.
 >>> import storyline
 >>> report = storyline.analyze(["articles/"], db="case.db")  # doctest: +SKIP
 >>> storyline.export("json", db="case.db", out="case.json")  # doctest: +SKIP
+
+The result queries whose names are also subpackages (``entities``, ``events``,
+``claims``, ``quotes``) live in :mod:`storyline.api`: ``storyline.api.events(db=...)``.
 """
 
-from storyline.api import analyze, clean, documents, entities, export, sources, stories
+from storyline.api import (
+    analyze,
+    clean,
+    conflicts,
+    dataframe,
+    documents,
+    export,
+    report,
+    sources,
+    stories,
+    timeline,
+)
 from storyline.config import Config, load_config
 from storyline.errors import (
     ConfigError,
@@ -39,10 +53,13 @@ __all__ = [
     "__version__",
     "analyze",
     "clean",
+    "conflicts",
+    "dataframe",
     "documents",
-    "entities",
     "export",
     "load_config",
+    "report",
     "sources",
     "stories",
+    "timeline",
 ]
