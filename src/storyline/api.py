@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from storyline.config import Config
-from storyline.errors import IngestError, StageError
-from storyline.ingest.build import build_documents
-from storyline.ingest.readers import read_input
+from storyline.errors import IngestError
 from storyline.ingest.sources import Input, iter_inputs, load
 from storyline.model import Document, Failure, IngestReport
 from storyline.pipeline import Pipeline, build_pipeline
@@ -47,6 +45,7 @@ def analyze(
     db: str | Path | Store | None = None,
     config: Config | None = None,
     progress: Progress | None = None,
+    dask: str | None = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs into a store and run every stage.
 
@@ -59,17 +58,26 @@ def analyze(
         db: a store or a store location (SQLite path; default ``config.store.path``).
         config: the configuration (default: ``Config()``).
         progress: called once per input, after it is handled.
+        dask: run the per-document work on a Dask cluster: ``local:N`` (N worker
+            processes here) or a scheduler address (``tcp://scheduler:8786``); the
+            store ends up the same (see :mod:`storyline.scale.dask`).
 
     Returns:
         An :class:`IngestReport` with counts and every failure.
 
     Raises:
         StageError: only with ``pipeline.on_error = "raise"``.
+        ConfigError: a bad ``dask`` value.
+        MissingExtraError: ``dask`` is given but dask is not installed.
 
     Example:
         >>> report = storyline.analyze(["articles/"], db="case.db")  # doctest: +SKIP
         >>> report.documents_added, report.failures
     """
+    if dask is not None:
+        from storyline.scale.dask import analyze_dask
+
+        return analyze_dask(paths, db=db, config=config, cluster=dask, progress=progress)
     config = config or Config()
     pipeline = build_pipeline(config)
     report = IngestReport()
@@ -102,35 +110,9 @@ def _ingest_one(
     digest = loaded.digest
     if store.input_done(inp.source, digest):
         return replace(report, skipped=report.skipped + 1)
-    docs: list[Document] = []
-    failures: list[Failure] = []
-    try:
-        records = read_input(
-            inp.source, loaded.name, loaded.data, config, url=loaded.url, charset=loaded.charset
-        )
-        for rec in records:
-            if isinstance(rec, Failure):
-                failures.append(rec)
-                continue
-            if loaded.url and not rec.url:
-                prov = tuple(sorted((*rec.provenance, ("url", "fetch"))))
-                rec = replace(rec, url=loaded.url, provenance=prov)
-            try:
-                built = build_documents(rec, config, pipeline)
-                # A document's source is the input it came from; ``position`` orders the
-                # documents inside it (records of a JSONL file, posts of a page).
-                base = len(docs)
-                docs.extend(
-                    replace(d, source=inp.source, position=base + k) for k, d in enumerate(built)
-                )
-            except IngestError as e:
-                failures.append(Failure(e.source, e.reason))
-            except StageError as e:
-                if config.pipeline.on_error == "raise":
-                    raise
-                failures.append(Failure(rec.source, str(e), stage="pipeline"))
-    except IngestError as e:
-        failures.append(Failure(e.source, e.reason))
+    from storyline.scale.work import build_loaded
+
+    docs, failures = build_loaded(loaded, config, pipeline)
     # An input with failures is not marked done, so the next run retries it.
     added = store.add_documents(
         docs,

@@ -66,24 +66,39 @@ def cli() -> None:
     default=None,
     help="Show a progress bar (default: when the terminal is interactive).",
 )
+@click.option(
+    "--dask",
+    "dask",
+    default=None,
+    metavar="CLUSTER",
+    help="Run on Dask: local:N (N worker processes) or tcp://scheduler:8786 (needs the "
+    "dask extra).",
+)
 def analyze(
     paths: tuple[str, ...],
     db: str | None,
     config_path: Path | None,
     quiet: bool,
     progress: bool | None,
+    dask: str | None,
 ) -> None:
     """Ingest PATHS (files, folders, URLs) into the store and run every stage.
 
     Re-running on the same inputs adds nothing twice; an interrupted run resumes.
     """
     config = _config(config_path)
-    report = _run_analyze(list(paths), db, config, quiet=quiet, progress=progress)
+    report = _run_analyze(list(paths), db, config, quiet=quiet, progress=progress, dask=dask)
     sys.exit(0 if report.ok else 1)
 
 
 def _run_analyze(
-    paths: list[str], db: str | None, config: Config, *, quiet: bool, progress: bool | None
+    paths: list[str],
+    db: str | None,
+    config: Config,
+    *,
+    quiet: bool,
+    progress: bool | None,
+    dask: str | None = None,
 ) -> IngestReport:
     show_bar = sys.stderr.isatty() if progress is None else progress
     try:
@@ -95,10 +110,10 @@ def _run_analyze(
                 length=total, label="Ingesting", file=sys.stderr, show_pos=True
             ) as bar:
                 report = api.analyze(
-                    paths, db=db, config=config, progress=lambda _item: bar.update(1)
+                    paths, db=db, config=config, progress=lambda _item: bar.update(1), dask=dask
                 )
         else:
-            report = api.analyze(paths, db=db, config=config)
+            report = api.analyze(paths, db=db, config=config, dask=dask)
     except StorylineError as e:
         raise Fatal(str(e)) from None
     for f in report.failures:

@@ -139,9 +139,7 @@ def update_language(
         from storyline.claims.model import claim_from_dict
 
         claims = [claim_from_dict(c) for d in docs for c in per_doc[d.id]["claims"]]
-        claim_items = claims_section(
-            claims, texts, entity_of=entity_of, entity_names=entity_names
-        )
+        claim_items = claims_section(claims, texts, entity_of=entity_of, entity_names=entity_names)
         _link_claims(claim_items, events_items, event_at)
         groups = group_claims(claims, entity_of=entity_of, family_of=family_of, story_of=story_of)
         conflict_items = conflicts_section(groups, texts, family_of=family_of)

@@ -1,0 +1,138 @@
+"""Dask backend scaling on Reuters-21578: a local cluster of 1 worker vs 2 workers.
+
+Run from the repository root::
+
+    .venv/bin/python -m bench.dask_scaling --docs 2000   # quick
+    .venv/bin/python -m bench.dask_scaling               # 20,000 documents (the target)
+
+Preparation (untimed) writes the first N stories with a body as one ``.txt`` file
+each (as ``bench.ingest_throughput`` does), so the inputs spread over the workers.
+Each case runs what ``storyline.scale.dask.analyze_dask`` runs, phase by phase
+(cluster start, ingest, per-document features, corpus stages on the driver), into
+a fresh store in a fresh child process (this module with ``--case``); its wall
+time includes starting the local cluster, and its peak RSS is the driver's own
+(``VmHWM``), the workers left out. Results are printed as a Markdown table and written to
+``bench/results/dask_scaling.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import DatasetMissing, dataset, machine_info, markdown_table, write_results
+from bench.ingest_throughput import load_stories, peak_rss_kib, prepare
+
+REPO = Path(__file__).resolve().parents[1]
+WORKERS = (1, 2)
+PHASES = ("start", "ingest", "features", "corpus")
+
+
+def run_case(workers: int, workdir: Path) -> dict[str, Any]:
+    """What ``analyze_dask`` does with a ``local:<workers>`` cluster, each phase timed.
+
+    Phases: ``start`` (the cluster), ``ingest`` (read and build in the workers,
+    stored on the driver), ``features`` (per-document features in the workers),
+    ``corpus`` (``update_corpus`` on the driver).
+    """
+    from storyline.config import Config
+    from storyline.corpus.run import update_corpus
+    from storyline.ingest.sources import iter_inputs
+    from storyline.scale.dask import dask_client, ingest, put_document_features
+    from storyline.store import open_store
+
+    config = Config()
+    rss_before = peak_rss_kib()
+    marks = [time.perf_counter()]
+    with open_store(workdir / "stores" / f"dask-{workers}.db") as store:
+        with dask_client(f"local:{workers}") as client:
+            marks.append(time.perf_counter())
+            items = list(iter_inputs([workdir / "txt"], config))
+            report = ingest(client, items, store, config)
+            marks.append(time.perf_counter())
+            put_document_features(client, store, config)
+            marks.append(time.perf_counter())
+        update_corpus(store, config)
+        marks.append(time.perf_counter())
+    steps = [b - a for a, b in itertools.pairwise(marks)]
+    phases = dict(zip(PHASES, steps, strict=True))
+    return {
+        "workers": workers,
+        "wall_s": marks[-1] - marks[0],
+        **{f"{k}_s": v for k, v in phases.items()},
+        "rss_before_kib": rss_before,
+        "rss_peak_kib": peak_rss_kib(),
+        "documents_added": report.documents_added,
+        "failures": len(report.failures),
+    }
+
+
+def spawn_case(workers: int, workdir: Path) -> dict[str, Any]:
+    """Run one case in a fresh interpreter and return its measurements."""
+    cmd = [sys.executable, "-m", "bench.dask_scaling", "--case", str(workers)]
+    cmd += ["--workdir", str(workdir)]
+    done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"case local:{workers} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def render(rows: list[dict[str, Any]], docs: int) -> str:
+    """The Markdown results table."""
+    base = rows[0]["wall_s"]
+    headers = ["cluster", "wall s", *(f"{p} s" for p in PHASES), "docs/s", "speed-up",
+               "driver peak RSS MiB", "added / failed"]  # fmt: skip
+    body = [
+        [
+            f"local:{r['workers']}",
+            f"{r['wall_s']:.1f}",
+            *(f"{r[p + '_s']:.1f}" for p in PHASES),
+            f"{docs / r['wall_s']:.1f}",
+            f"{base / r['wall_s']:.2f}x",
+            f"{r['rss_peak_kib'] / 1024:.0f}",
+            f"{r['documents_added']} / {r['failures']}",
+        ]
+        for r in rows
+    ]
+    return markdown_table(headers, body)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=20_000, help="stories to use")
+    parser.add_argument("--case", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.case:
+        print(json.dumps(run_case(args.case, args.workdir)))
+        return
+    if args.docs < 1:
+        parser.error("--docs must be at least 1")
+    try:
+        stories = load_stories(dataset("reuters21578"), args.docs)
+    except DatasetMissing as e:
+        raise SystemExit(f"error: {e}") from None
+    with tempfile.TemporaryDirectory(prefix="storyline-dask-") as tmp:
+        corpus = prepare(stories, Path(tmp))
+        print(f"{corpus.docs:,} stories, {corpus.words:,} words; running...", file=sys.stderr)
+        rows = []
+        for workers in WORKERS:
+            rows.append(spawn_case(workers, corpus.workdir))
+            print(f"  local:{workers}: {rows[-1]['wall_s']:.1f} s", file=sys.stderr)
+    meta = {"docs": corpus.docs, "words": corpus.words}
+    path = write_results("dask_scaling", {"machine": machine_info(), "corpus": meta, "cases": rows})
+    print(f"machine: {json.dumps(machine_info())}")
+    print(f"corpus: {corpus.docs:,} Reuters stories, {corpus.words:,} words, one .txt each\n")
+    print(render(rows, corpus.docs))
+    print(f"\nresults: {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

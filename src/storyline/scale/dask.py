@@ -1,0 +1,295 @@
+"""The Dask backend: ``storyline analyze --dask local:N`` or ``--dask tcp://host:8786``.
+
+:func:`analyze_dask` gives the same store as :func:`storyline.api.analyze`:
+
+1. Inputs are listed on the driver (same order as ``api.analyze``), then loaded,
+   read, cleaned and built in the workers, a ``dask.bag`` partition at a time
+   (:func:`storyline.scale.work.read_partition`). The driver stores each input's
+   documents and failures with the same store call and in the same order as
+   ``api.analyze``, so ids, skip-if-done and failure records are identical.
+2. The expensive per-document features (time expressions, spaCy parse, entity
+   mentions, event mentions/claims/quotes) are computed in the workers by
+   partition of documents, the model loaded once per worker process, and put
+   into the store under the feature names the single-process stages use.
+3. :func:`storyline.corpus.run.update_corpus` then runs on the driver: it finds
+   those features cached and only does the corpus-level grouping.
+
+The reuse anchors, MinHash signatures and text hashes are left to
+``update_corpus``: it treats a document that lacks them as new to the
+derivations stage, so computing them elsewhere would skip its alignments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storyline.config import Config
+from storyline.errors import ConfigError, MissingExtraError
+from storyline.ingest.sources import Input, iter_inputs
+from storyline.model import Document, Failure, IngestReport
+from storyline.scale import work
+from storyline.store import Store
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+Progress = Callable[[Input | Failure], None]
+
+INPUTS_PER_PARTITION = 64
+"""Inputs per read task: small enough to spread, large enough to amortise scheduling."""
+
+DOCS_PER_PARTITION = 128
+"""Documents per feature task (parsed with ``nlp.pipe`` in batches of ``nlp.batch_size``)."""
+
+
+def parse_cluster(cluster: str) -> tuple[str, int | str]:
+    """Check a ``--dask`` value: ``("local", workers)`` or ``("tcp", address)``.
+
+    Raises:
+        ConfigError: neither ``local:N`` (N >= 1) nor a ``tcp://`` scheduler address.
+
+    Example:
+        >>> parse_cluster("local:2")
+        ('local', 2)
+    """
+    if cluster.startswith("local:"):
+        count = cluster.removeprefix("local:")
+        if count.isdigit() and int(count) >= 1:
+            return "local", int(count)
+    elif cluster.startswith(("tcp://", "tls://")) and len(cluster) > 6:
+        return "tcp", cluster
+    raise ConfigError(
+        f"bad Dask cluster {cluster!r}: use local:N (N worker processes on this machine) "
+        "or the scheduler's address, such as tcp://scheduler:8786"
+    )
+
+
+@contextmanager
+def dask_client(cluster: str) -> Iterator[Client]:
+    """A Dask client for ``cluster``; a ``local:N`` cluster is started here and closed after.
+
+    A local cluster has N worker processes of one thread each, so every worker
+    holds its own copy of the models and no two stages share the GIL.
+
+    Raises:
+        MissingExtraError: ``dask[distributed]`` is not installed.
+        ConfigError: a bad cluster value.
+    """
+    kind, where = parse_cluster(cluster)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise MissingExtraError(
+            "the Dask backend needs dask: pip install 'storyline[dask]'"
+        ) from None
+    if kind == "tcp":
+        with Client(str(where)) as client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=int(where),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+        ) as local,
+        Client(local) as client,
+    ):
+        yield client
+
+
+def analyze_dask(
+    paths: Sequence[str | Path],
+    *,
+    db: str | Path | Store | None = None,
+    config: Config | None = None,
+    cluster: str = "local:2",
+    progress: Progress | None = None,
+    client: Client | None = None,
+) -> IngestReport:
+    """:func:`storyline.api.analyze` with the per-document work spread over a Dask cluster.
+
+    Args:
+        paths: files, folders (read recursively) and http(s) URLs.
+        db: a store or a store location (default ``config.store.path``).
+        config: the configuration (default: ``Config()``).
+        cluster: ``local:N`` (a local cluster of N worker processes, started and
+            closed here) or a scheduler address (``tcp://scheduler:8786``).
+        progress: called once per input, after it is stored, in input order.
+        client: an open Dask client to use instead of ``cluster``.
+
+    Returns:
+        The same :class:`IngestReport` as ``api.analyze`` on the same inputs.
+
+    Raises:
+        StageError: only with ``pipeline.on_error = "raise"``.
+        ConfigError: a bad ``cluster`` value.
+
+    Example:
+        >>> analyze_dask(["articles/"], db="case.db", cluster="local:2")  # doctest: +SKIP
+    """
+    from storyline.api import _store, _store_files
+
+    config = config or Config()
+    from storyline.pipeline import build_pipeline
+
+    build_pipeline(config)  # a bad pipeline fails here, before any cluster starts
+    with _store(db, config) as store:
+        own_files = _store_files(db if isinstance(db, str | Path) else None, config)
+        items = list(iter_inputs(paths, config, exclude=own_files))
+        if client is not None:
+            report = _run(client, items, store, config, progress)
+        else:
+            with dask_client(cluster) as started:
+                report = _run(started, items, store, config, progress)
+        from storyline.corpus.run import update_corpus
+
+        update_corpus(store, config)
+    return report
+
+
+def _run(
+    client: Client,
+    items: list[Input | Failure],
+    store: Store,
+    config: Config,
+    progress: Progress | None,
+) -> IngestReport:
+    """Ingest every input, then compute the missing per-document features, on ``client``."""
+    report = ingest(client, items, store, config, progress)
+    put_document_features(client, store, config)
+    return report
+
+
+def _partitions(items: Sequence[Any], size: int) -> list[list[Any]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _bag_futures(client: Client, parts: list[list[Any]], func: Callable[..., Any], *args: Any):
+    """One future per partition of a ``dask.bag`` mapped with ``func``, in partition order."""
+    import dask.bag as db
+
+    if not parts:
+        return []
+    bag = db.from_sequence(
+        [x for part in parts for x in part], partition_size=max(len(parts[0]), 1)
+    )
+    delayed = bag.map_partitions(func, *args).to_delayed()
+    return client.compute(delayed)
+
+
+def ingest(
+    client: Client,
+    items: list[Input | Failure],
+    store: Store,
+    config: Config,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read the inputs in the workers and store them on the driver, in input order.
+
+    Each input is stored in its own transaction with ``Store.add_documents``, as
+    ``api.analyze`` does: an input whose bytes were stored before is skipped, an
+    input with failures is not marked done.
+    """
+    inputs = [i for i in items if isinstance(i, Input)]
+    futures = _bag_futures(client, _partitions(inputs, INPUTS_PER_PARTITION), work.read_partition,
+                           config)  # fmt: skip
+    results = _in_order(futures)
+    report = IngestReport()
+    for item in items:
+        report = replace(report, inputs=report.inputs + 1)
+        if isinstance(item, Failure):
+            store.record_failure(item)
+            report = replace(report, failures=report.failures + (item,))
+        else:
+            report = _store_input(next(results), store, report)
+        if progress is not None:
+            progress(item)
+    return report
+
+
+def _in_order(futures: list[Any]) -> Iterator[Any]:
+    """The items of each partition's result, partition by partition; each freed once read."""
+    for future in futures:
+        part = future.result()
+        future.release()
+        yield from part
+
+
+def _store_input(res: work.InputResult, store: Store, report: IngestReport) -> IngestReport:
+    if res.digest is None:
+        (failure,) = res.failures
+        store.record_failure(failure)
+        return replace(report, failures=report.failures + (failure,))
+    if store.input_done(res.input.source, res.digest):
+        return replace(report, skipped=report.skipped + 1)
+    added = store.add_documents(
+        list(res.docs),
+        input_source=res.input.source,
+        input_digest=None if res.failures else res.digest,
+        failures=list(res.failures),
+    )
+    return replace(
+        report,
+        documents_added=report.documents_added + added,
+        documents_seen=report.documents_seen + len(res.docs),
+        failures=report.failures + res.failures,
+    )
+
+
+def missing_features(store: Store, docs: Sequence[Document], config: Config) -> dict[str, set[str]]:
+    """Feature name -> ids of the documents that lack it (among those it applies to)."""
+    ids = [d.id for d in docs]
+    names = [work.TIMEX_FEATURE]
+    english = [d.id for d in work.english(docs)] if config.entities.enabled else []
+    if english:
+        names.append(work.mentions_feature(config))
+        if work.language_enabled(config):
+            from storyline.corpus.language import _feature_name
+
+            names.append(_feature_name(config))
+    missing = {}
+    for name in names:
+        applies = ids if name == work.TIMEX_FEATURE else english
+        have = store.get_features(name, applies)
+        missing[name] = {i for i in applies if i not in have}
+    return missing
+
+
+def put_document_features(client: Client, store: Store, config: Config) -> int:
+    """Compute in the workers the features the store lacks, and store them.
+
+    Only documents that lack a feature are sent; of what comes back, only the
+    missing values are stored (a parse is stored where none is).
+
+    Returns:
+        How many documents were sent to the workers.
+    """
+    from distributed import as_completed
+
+    from storyline.corpus.run import ANALYSED_KINDS
+
+    docs = sorted(store.iter_documents(kinds=ANALYSED_KINDS), key=lambda d: d.id)
+    missing = missing_features(store, docs, config)
+    need = set().union(*missing.values())
+    todo = [d for d in docs if d.id in need]
+    if not todo:
+        return 0
+    futures = _bag_futures(client, _partitions(todo, DOCS_PER_PARTITION),
+                           work.features_partition, config)  # fmt: skip
+    for future in as_completed(futures):
+        found: dict[str, dict[str, bytes]] = future.result()
+        future.release()
+        for name, values in sorted(found.items()):
+            if name in missing:
+                wanted = {i: v for i, v in values.items() if i in missing[name]}
+            else:  # the parse: cached only where none is stored
+                have = store.get_features(name, list(values))
+                wanted = {i: v for i, v in values.items() if i not in have}
+            if wanted:
+                store.put_features(name, wanted)
+    return len(todo)

@@ -1,0 +1,217 @@
+"""Pure per-input and per-document work, run by any executor (Dask workers included).
+
+Nothing here touches a store: each function takes inputs or documents and returns
+plain values (documents, failures, feature bytes) that the caller stores with the
+same calls :func:`storyline.api.analyze` and :func:`storyline.corpus.run.update_corpus`
+use, so ids, skip-if-done, failure records and cached features are identical.
+Every function is a module-level function of picklable arguments; models load once
+per process (:func:`storyline.nlp.model.load_nlp` caches them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from storyline.config import Config
+from storyline.errors import IngestError, StageError
+from storyline.ingest.sources import Input, Loaded, load
+from storyline.model import Document, Failure
+from storyline.pipeline import Pipeline
+
+TIMEX_FEATURE = "timex_v1"
+"""The time-expression feature (as in ``corpus.run.update_time_expressions``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class InputResult:
+    """What reading one input gave.
+
+    Attributes:
+        input: the input.
+        digest: sha256 of its bytes; None when it could not be loaded.
+        docs: its documents, with ``source`` and ``position`` set.
+        failures: records that failed; or the one failure of an unloadable input.
+    """
+
+    input: Input
+    digest: str | None
+    docs: tuple[Document, ...]
+    failures: tuple[Failure, ...]
+
+
+def read_documents(inp: Input, config: Config, pipeline: Pipeline | None = None) -> InputResult:
+    """Load, read and build one input, as ``api._ingest_one`` does (without storing).
+
+    Args:
+        inp: the input.
+        config: the settings.
+        pipeline: the per-document stages (default: built from ``config``).
+
+    Raises:
+        StageError: only with ``pipeline.on_error = "raise"``.
+    """
+    from storyline.pipeline import build_pipeline
+
+    try:
+        loaded = load(inp, config)
+    except IngestError as e:
+        return InputResult(inp, None, (), (Failure(e.source, e.reason),))
+    docs, failures = build_loaded(loaded, config, pipeline or build_pipeline(config))
+    return InputResult(inp, loaded.digest, tuple(docs), tuple(failures))
+
+
+def build_loaded(
+    loaded: Loaded, config: Config, pipeline: Pipeline
+) -> tuple[list[Document], list[Failure]]:
+    """The documents and record failures of one loaded input.
+
+    Each document's ``source`` is the input it came from and ``position`` orders the
+    documents inside it (records of a JSONL file, posts of a page).
+
+    Raises:
+        StageError: only with ``pipeline.on_error = "raise"``.
+    """
+    from storyline.ingest.build import build_documents
+    from storyline.ingest.readers import read_input
+
+    inp = loaded.input
+    docs: list[Document] = []
+    failures: list[Failure] = []
+    try:
+        records = read_input(
+            inp.source, loaded.name, loaded.data, config, url=loaded.url, charset=loaded.charset
+        )
+        for rec in records:
+            if isinstance(rec, Failure):
+                failures.append(rec)
+                continue
+            if loaded.url and not rec.url:
+                prov = tuple(sorted((*rec.provenance, ("url", "fetch"))))
+                rec = replace(rec, url=loaded.url, provenance=prov)
+            try:
+                built = build_documents(rec, config, pipeline)
+                base = len(docs)
+                docs.extend(
+                    replace(d, source=inp.source, position=base + k) for k, d in enumerate(built)
+                )
+            except IngestError as e:
+                failures.append(Failure(e.source, e.reason))
+            except StageError as e:
+                if config.pipeline.on_error == "raise":
+                    raise
+                failures.append(Failure(rec.source, str(e), stage="pipeline"))
+    except IngestError as e:
+        failures.append(Failure(e.source, e.reason))
+    return docs, failures
+
+
+def read_partition(inputs: Sequence[Input], config: Config) -> list[InputResult]:
+    """:func:`read_documents` over a partition of inputs, in order (one pipeline for all)."""
+    from storyline.pipeline import build_pipeline
+
+    pipeline = build_pipeline(config)
+    return [read_documents(inp, config, pipeline) for inp in inputs]
+
+
+def english(docs: Sequence[Document]) -> list[Document]:
+    """The documents the entity layer analyses (English or of unknown language)."""
+    return [d for d in docs if d.language in (None, "en")]
+
+
+def mentions_feature(config: Config) -> str:
+    """The entity-mentions feature name (as in ``corpus.run.update_entities``)."""
+    settings = json.dumps([dataclasses.asdict(config.entities), config.nlp.model], sort_keys=True)
+    return "mentions_" + hashlib.sha256(settings.encode()).hexdigest()[:16]
+
+
+def language_enabled(config: Config) -> bool:
+    """Whether ``update_language`` computes its per-document feature."""
+    return config.events.enabled or config.claims.enabled or config.quotes.enabled
+
+
+def parse_feature(config: Config) -> str:
+    """The parse feature name for ``config.nlp`` (loads the model in this process)."""
+    from storyline.nlp.model import load_nlp
+    from storyline.nlp.parse import feature_name
+
+    return feature_name(load_nlp(config.nlp))
+
+
+def timex_bytes(doc: Document) -> bytes:
+    """A document's time expressions, as ``update_time_expressions`` caches them."""
+    from storyline.nlp.timex import find_timexes
+
+    found = find_timexes(doc.text, doc.published.value if doc.published else None)
+    return json.dumps([t.to_dict() for t in found], ensure_ascii=False).encode()
+
+
+def document_features(
+    docs: Sequence[Document], config: Config, *, keep_parses: bool = True
+) -> dict[str, dict[str, bytes]]:
+    """The per-document features of a partition: ``{feature name: {document id: bytes}}``.
+
+    Computes time expressions for every document and, when the entity layer is on,
+    for the English ones: the spaCy parse, entity mentions and (when events, claims
+    or quotes are on) the language feature, each as the single-process stages do.
+    The language feature is computed from the parse read back from its stored bytes,
+    as ``update_language`` reads it from the store, so the results are identical.
+
+    Args:
+        docs: the documents of the partition.
+        config: the settings.
+        keep_parses: also return the parse bytes (the single-process run stores them).
+
+    Returns:
+        Feature name -> document id -> value, under the feature names that
+        :func:`storyline.corpus.run.update_corpus` looks up.
+    """
+    timexes = {d.id: timex_bytes(d) for d in docs}
+    out: dict[str, dict[str, bytes]] = {TIMEX_FEATURE: timexes}
+    if not config.entities.enabled:
+        return out
+    todo = english(docs)
+    if not todo:
+        return out
+    from storyline.corpus.language import _feature_name, document_language
+    from storyline.entities.mentions import Mention, mentions_for
+    from storyline.nlp.model import load_nlp
+    from storyline.nlp.parse import doc_from_bytes, doc_to_bytes, feature_name, parse_texts
+    from storyline.nlp.timex import Timex
+
+    nlp = load_nlp(config.nlp)
+    parses: dict[str, bytes] = {}
+    mentions: dict[str, bytes] = {}
+    language: dict[str, bytes] = {}
+    fresh = parse_texts((d.text for d in todo), nlp, batch_size=config.nlp.batch_size)
+    for doc, parsed in zip(todo, fresh, strict=True):
+        parses[doc.id] = doc_to_bytes(parsed)
+        found = [dataclasses.asdict(m) for m in mentions_for(doc, parsed, config.entities)]
+        mentions[doc.id] = json.dumps(found, ensure_ascii=False).encode()
+        if language_enabled(config):
+            stored = doc_from_bytes(parses[doc.id], nlp.vocab)
+            ms = [Mention(**m) for m in json.loads(mentions[doc.id])]
+            ts = [Timex(**t) for t in json.loads(timexes[doc.id])]
+            lang = document_language(doc, stored, ms, ts, config)
+            language[doc.id] = json.dumps(lang, ensure_ascii=False).encode()
+    out[mentions_feature(config)] = mentions
+    if language:
+        out[_feature_name(config)] = language
+    if keep_parses:
+        out[feature_name(nlp)] = parses
+    return out
+
+
+def features_partition(
+    docs: Sequence[Document], config: Config, keep_parses: bool = True
+) -> dict[str, dict[str, bytes]]:
+    """:func:`document_features` for one partition (a list, as ``dask.bag`` hands it)."""
+    return document_features(list(docs), config, keep_parses=keep_parses)
+
+
+def warm_up(config: Config) -> str:
+    """Load the model in this process (once per worker) and return the parse feature name."""
+    return parse_feature(config) if config.entities.enabled else ""
