@@ -10,28 +10,40 @@ unit. A prediction matches a gold when their spans overlap (each gold matched on
   units map through :data:`UNIT_NAMES` ("count" -> "dimensionless", "USD" ->
   "dollar", "km" -> "kilometre"...); quantulum3's unit names are used as they are.
 
-Run ``python -m storyline.evaluate.numbers [DATASETS_DIR]`` for a Markdown table.
+The project's own news-style sentences (``evaluate/data/numbers_news.jsonl``, see
+:mod:`storyline.evaluate.numbers_news`) are scored too, both systems side by side,
+with precision, recall and F1, in a table of their own.
+
+Run ``python -m storyline.evaluate.numbers [DATASETS_DIR]`` for Markdown tables.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from storyline.evaluate.harness import harness_main
+from storyline.evaluate.numbers_news import (
+    NEWS_FILE,
+    match_counts,
+    news_markdown,
+    prf,
+    score_news,
+)
 
 UNIT_NAMES = {
     "count": "dimensionless", "USD": "dollar", "EUR": "euro", "GBP": "pound sterling",
-    "JPY": "yen", "percent": "percentage", "km": "kilometre", "mile": "mile", "m": "metre",
-    "cm": "centimetre", "mm": "millimetre", "kg": "kilogram", "tonne": "tonne",
+    "JPY": "japanese yen", "percent": "percentage", "km": "kilometre", "mile": "mile",
+    "m": "metre", "cm": "centimetre", "mm": "millimetre", "kg": "kilogram", "tonne": "tonne",
     "lb": "pound-mass", "mg": "milligram", "g": "gram", "litre": "litre", "gallon": "gallon",
     "km2": "square kilometre", "sq mi": "square mile", "inch": "inch", "foot": "foot",
     "celsius": "degree Celsius", "fahrenheit": "degree fahrenheit", "km/h": "kilometre per hour",
     "year": "year", "month": "month", "week": "week", "day": "day", "hour": "hour",
-    "minute": "minute",
+    "minute": "minute", "AUD": "australian dollar", "CAD": "canadian dollar",
+    "hectare": "hectare", "acre": "acre", "barrel": "barrel", "mph": "mile per hour",
+    "MW": "megawatt", "GW": "gigawatt",
 }  # fmt: skip
 """storyline unit codes -> quantulum3 unit names."""
 
@@ -68,48 +80,47 @@ def _gold(item: Mapping[str, Any]) -> list[tuple[int, int, float, str]]:
 
 
 def _score(pairs: list[tuple[list, list]]) -> dict[str, float]:
-    n_pred = sum(len(p) for p, _ in pairs)
-    n_gold = sum(len(g) for _, g in pairs)
-    value = unit = 0
-    for pred, gold in pairs:
-        used: set[int] = set()
-        for ps, pe, pv, pu in pred:
-            for j, (gs, ge, gv, gu) in enumerate(gold):
-                if j in used or not (ps < ge and gs < pe):
-                    continue
-                used.add(j)
-                if math.isclose(pv, gv, rel_tol=1e-6, abs_tol=1e-9):
-                    value += 1
-                    unit += pu.lower() == gu.lower()
-                break
-    out = {}
-    for name, hit in (("value", value), ("value+unit", unit)):
-        p = hit / n_pred if n_pred else 0.0
-        r = hit / n_gold if n_gold else 0.0
-        out[name] = 2 * p * r / (p + r) if p + r else 0.0
-    return out
+    c = match_counts(pairs)
+    return {name: prf(c[name], c["pred"], c["gold"])["f1"] for name in ("value", "value+unit")}
 
 
-def run(datasets: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """F1 of each system on each file: ``{file: {system: {"value": f1, "value+unit": f1}}}``."""
+SYSTEMS = {"storyline": _storyline, "quantulum3": _quantulum}
+
+
+def run_news() -> dict[str, dict[str, Any]]:
+    """Both systems on the project's news sentences (see :func:`score_news`)."""
+    return score_news(SYSTEMS, UNIT_NAMES)
+
+
+def run(datasets: Path) -> dict[str, dict[str, Any]]:
+    """F1 of each system on each file: ``{file: {system: {"value": f1, "value+unit": f1}}}``.
+
+    The news set's entry (key :data:`NEWS_FILE`) holds precision and recall as well:
+    ``{system: {"value": {"p", "r", "f1"}, "value+unit": {...}, "pred", "gold", "spurious"}}``.
+    """
     base = datasets / "quantulum3-tests"
-    result: dict[str, dict[str, dict[str, float]]] = {}
+    result: dict[str, dict[str, Any]] = {}
     for name in ("quantities.json", "quantities.ambiguity.json"):
         items = json.loads((base / name).read_text(encoding="utf-8"))
         result[name] = {}
-        for system, fn in (("storyline", _storyline), ("quantulum3", _quantulum)):
+        for system, fn in SYSTEMS.items():
             result[name][system] = _score([(fn(it["req"]), _gold(it)) for it in items])
+    result[NEWS_FILE] = run_news()
     return result
 
 
 def markdown(result: Mapping[str, Any]) -> str:
-    """A Markdown table of :func:`run`'s result."""
+    """Markdown tables of :func:`run`'s result: quantulum3-tests files, then the news set."""
     lines = ["| file | system | value F1 | value+unit F1 |", "| --- | --- | --- | --- |"]
     for name, systems in result.items():
+        if name == NEWS_FILE:
+            continue
         for system, s in systems.items():
             lines.append(
                 f"| {name} | {system} | {100 * s['value']:.1f} | {100 * s['value+unit']:.1f} |"
             )
+    if NEWS_FILE in result:
+        lines += ["", news_markdown(result[NEWS_FILE])]
     return "\n".join(lines)
 
 
