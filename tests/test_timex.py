@@ -278,3 +278,12 @@ def test_offsets_are_inside_the_text(words: list[str], noise: str, published: st
         assert t.type in ("DATE", "TIME", "DURATION", "SET")
         assert t.anchored is False or published is not None
     assert find_timexes(text, published) == found  # deterministic
+
+
+def test_offsets_beyond_the_calendar_are_left_unresolved_not_raised() -> None:
+    # Found on Reuters: an offset of millions of days once overflowed the date type
+    # and stopped a whole corpus run.
+    text = "It formed 10000000 years ago, 5000000 days later. On Friday it rained."
+    found = find_timexes(text, "2020-01-04")
+    assert ("Friday", "2020-01-03") in [(t.text, t.value) for t in found]
+    assert all(t.value is None or not t.value.startswith("-") for t in found)

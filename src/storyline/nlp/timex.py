@@ -169,10 +169,19 @@ def find_timexes(text: str, published: str | None) -> list[Timex]:
     anchor = parse_anchor(published)
     bare = Ctx(text, anchor)
     # A match only competes if its resolver accepts it ("May" the verb does not).
-    valid = [c for c in all_matches(text) if RESOLVERS[c.rule](c.match, bare) is not None]
+    valid = [c for c in all_matches(text) if _resolve(c, bare) is not None]
     chosen = select(valid)
     resolved = _resolve_in_order(text, anchor, chosen)
     return _merge_clock_and_day(text, resolved)
+
+
+def _resolve(c: Candidate, ctx: Ctx) -> Resolved | None:
+    """The candidate's resolution; None when it names no date the calendar holds
+    ("10,000,000 years ago", "the year 99999")."""
+    try:
+        return RESOLVERS[c.rule](c.match, ctx)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _resolve_in_order(
@@ -192,7 +201,7 @@ def _resolve_in_order(
             quarter_ref=quarter[0] if quarter and c.start - quarter[1] <= _QUARTER_REACH else None,
             day_ref=day[0] if day and c.start - day[1] <= _DAY_REACH else None,
         )
-        r = RESOLVERS[c.rule](c.match, ctx)
+        r = _resolve(c, ctx)
         if r is None:
             continue
         out.append((c, r))
