@@ -23,7 +23,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from storyline.events.merge import Event
-from storyline.events.model import MODALITIES, Arg, EventMention
+from storyline.events.model import MODALITIES, EventMention
+from storyline.evidence import EntityRefs as _Entities
+from storyline.evidence import evidence as _evidence
 
 __all__ = ["date_precise_to_day", "events_section", "timeline_section"]
 
@@ -35,36 +37,6 @@ LABEL_CHARS = 120
 def date_precise_to_day(value: str | None, precision: str | None) -> bool:
     """Whether a date names one day (or a finer time): "day", "minute", …"""
     return bool(value) and precision in _DAY_PRECISIONS
-
-
-def _evidence(texts: Mapping[str, str], doc_id: str, start: int, end: int) -> dict[str, Any]:
-    text = texts[doc_id]
-    if not 0 <= start <= end <= len(text):
-        raise ValueError(f"span {start}:{end} is outside document {doc_id}")
-    return {"document_id": doc_id, "start": start, "end": end, "text": text[start:end]}
-
-
-class _Entities:
-    """Entity spans of the ``entities`` section, to turn arguments into entity references."""
-
-    def __init__(self, entities: Sequence[Mapping[str, Any]]) -> None:
-        self._spans: dict[str, list[tuple[int, int, str, str]]] = {}
-        for e in entities:
-            for ev in e.get("mentions", ()):
-                self._spans.setdefault(ev["document_id"], []).append(
-                    (ev["start"], ev["end"], e["id"], e.get("name", ""))
-                )
-        for spans in self._spans.values():
-            spans.sort()
-
-    def ref(self, texts: Mapping[str, str], doc_id: str, arg: Arg | None) -> dict[str, Any] | None:
-        if arg is None:
-            return None
-        evidence = _evidence(texts, doc_id, arg.start, arg.end)
-        for start, end, ent_id, name in self._spans.get(doc_id, ()):
-            if start < arg.end and arg.start < end:
-                return {"entity_id": ent_id, "name": name or evidence["text"], "evidence": evidence}
-        return {"entity_id": None, "name": evidence["text"], "evidence": evidence}
 
 
 def _ref_key(ref: Mapping[str, Any]) -> str:

@@ -26,46 +26,17 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from storyline.events.model import Arg
+from storyline.evidence import EntityRefs as _Entities
+from storyline.evidence import evidence as _evidence
 from storyline.quotes.model import Quote
 
 __all__ = ["quote_id", "quotes_section"]
-
-
-def _evidence(texts: Mapping[str, str], doc_id: str, start: int, end: int) -> dict[str, Any]:
-    text = texts[doc_id]
-    if not 0 <= start <= end <= len(text):
-        raise ValueError(f"span {start}:{end} is outside document {doc_id}")
-    return {"document_id": doc_id, "start": start, "end": end, "text": text[start:end]}
 
 
 def quote_id(q: Quote) -> str:
     """A stable id from the quote's document, span and kind: ``quo_`` + 16 hex digits."""
     raw = f"{q.doc_id}\x1f{q.start}\x1f{q.end}\x1f{q.kind}".encode()
     return "quo_" + hashlib.sha256(raw).hexdigest()[:16]
-
-
-class _Entities:
-    """Entity mention spans by document, to turn a speaker span into an entity reference."""
-
-    def __init__(self, entities: Sequence[Mapping[str, Any]]) -> None:
-        self._spans: dict[str, list[tuple[int, int, str, str]]] = {}
-        for e in entities:
-            for ev in e.get("mentions", ()):
-                self._spans.setdefault(ev["document_id"], []).append(
-                    (ev["start"], ev["end"], e["id"], e.get("name", ""))
-                )
-        for spans in self._spans.values():
-            spans.sort()
-
-    def ref(self, texts: Mapping[str, str], doc_id: str, arg: Arg | None) -> dict[str, Any] | None:
-        if arg is None:
-            return None
-        evidence = _evidence(texts, doc_id, arg.start, arg.end)
-        for start, end, ent_id, name in self._spans.get(doc_id, ()):
-            if start < arg.end and arg.start < end:
-                return {"entity_id": ent_id, "name": name or evidence["text"], "evidence": evidence}
-        return {"entity_id": None, "name": evidence["text"], "evidence": evidence}
 
 
 def _event_ids(

@@ -1,0 +1,51 @@
+"""Evidence spans and entity references, as the sections write them.
+
+An evidence span is ``{"document_id", "start", "end", "text"}`` into ``Document.text``; an
+entity reference is ``{"entity_id", "name", "evidence"}`` (see ``docs/sections.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from storyline.events.model import Arg
+
+
+def evidence(texts: Mapping[str, str], doc_id: str, start: int, end: int) -> dict[str, Any]:
+    """The evidence dict of ``texts[doc_id][start:end]``.
+
+    Raises:
+        ValueError: the span lies outside the document.
+    """
+    text = texts[doc_id]
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"span {start}:{end} is outside document {doc_id}")
+    return {"document_id": doc_id, "start": start, "end": end, "text": text[start:end]}
+
+
+class EntityRefs:
+    """Entity mention spans of the ``entities`` section, to turn spans into entity references."""
+
+    def __init__(self, entities: Sequence[Mapping[str, Any]]) -> None:
+        self._spans: dict[str, list[tuple[int, int, str, str]]] = {}
+        for e in entities:
+            for ev in e.get("mentions", ()):
+                self._spans.setdefault(ev["document_id"], []).append(
+                    (ev["start"], ev["end"], e["id"], e.get("name", ""))
+                )
+        for spans in self._spans.values():
+            spans.sort()
+
+    def ref(self, texts: Mapping[str, str], doc_id: str, arg: Arg | None) -> dict[str, Any] | None:
+        """The reference for ``arg``: the first entity whose mention overlaps it, else
+        its words as written with ``entity_id`` None; None for no argument."""
+        if arg is None:
+            return None
+        ev = evidence(texts, doc_id, arg.start, arg.end)
+        for start, end, ent_id, name in self._spans.get(doc_id, ()):
+            if start >= arg.end:
+                break
+            if arg.start < end:
+                return {"entity_id": ent_id, "name": name or ev["text"], "evidence": ev}
+        return {"entity_id": None, "name": ev["text"], "evidence": ev}
