@@ -125,3 +125,14 @@ def test_report_command_writes_html(db: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", "--db", db, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Norland Army shelled Kestria" in out.read_text(encoding="utf-8")
+
+
+def test_dataframe_of_a_section(db: str) -> None:
+    pytest.importorskip("pandas")
+    import storyline
+
+    events = storyline.dataframe("events", db=db)
+    assert list(events["event_id"]) == ["e1"] and events["actor1"][0] == "Norland Army"
+    assert len(storyline.dataframe("documents", db=db)) == 0
+    with pytest.raises(storyline.StorylineError, match="no table"):
+        storyline.dataframe("nonsense", db=db)
