@@ -115,11 +115,17 @@ def group_claims(
     """
     del family_of
     groups: list[list[Claim]] = []
+    # Only groups with the same top class, unit and story can take a claim: look at those
+    # (in creation order, so the result is the one a scan over every group would give).
+    buckets: dict[tuple[str, str, str | None], list[list[Claim]]] = {}
+    within = _classes()[1]
     for c in sorted(claims, key=lambda c: (c.doc_id, c.start)):
         if not c.counted:
             continue
         cls = counted_class(c.counted)
-        for g in groups:
+        story = story_of.get(c.doc_id) if story_of is not None else None
+        bucket = buckets.setdefault((within.get(cls, cls), c.unit, story), [])
+        for g in bucket:
             first = g[0]
             if not _same_thing(counted_class(first.counted), cls) or first.unit != c.unit:
                 continue
@@ -141,6 +147,7 @@ def group_claims(
                 break
         else:
             groups.append([c])
+            bucket.append(groups[-1])
     out = []
     for g in groups:
         if len(g) < 2:
