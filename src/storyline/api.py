@@ -110,7 +110,7 @@ def _ingest_one(
     digest = loaded.digest
     if store.input_done(inp.source, digest):
         return replace(report, skipped=report.skipped + 1)
-    from storyline.scale.work import build_loaded
+    from storyline.ingest.build import build_loaded
 
     docs, failures = build_loaded(loaded, config, pipeline)
     # An input with failures is not marked done, so the next run retries it.

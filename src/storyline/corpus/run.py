@@ -231,23 +231,29 @@ def _features(
     return values, {d.id for d in todo}
 
 
+def timex_bytes(doc: Document) -> bytes:
+    """A document's time expressions as the ``timex_v1`` feature stores them."""
+    from storyline.nlp.timex import find_timexes
+
+    found = find_timexes(doc.text, doc.published.value if doc.published else None)
+    return json.dumps([t.to_dict() for t in found], ensure_ascii=False).encode()
+
+
+def mentions_feature(config: Config) -> str:
+    """The name of the entity-mentions feature: its settings are part of it."""
+    settings = json.dumps([dataclasses.asdict(config.entities), config.nlp.model], sort_keys=True)
+    return "mentions_" + hashlib.sha256(settings.encode()).hexdigest()[:16]
+
+
 def update_time_expressions(store: Store, docs: list[Document]) -> int:
     """Time expressions of every document, resolved against its publication date.
 
     Found once per document (cached as a feature) and written as the
     ``time_expressions`` section, in export order of the documents.
     """
-    from storyline.nlp.timex import find_timexes
 
     def compute(batch: list[Document]) -> list[bytes]:
-        out = []
-        for d in batch:
-            found = [
-                t.to_dict()
-                for t in find_timexes(d.text, d.published.value if d.published else None)
-            ]
-            out.append(json.dumps(found, ensure_ascii=False).encode())
-        return out
+        return [timex_bytes(d) for d in batch]
 
     # The published date is part of the input: the feature is keyed by id, and the id
     # hashes the date, so a changed date is a new document.
@@ -289,8 +295,7 @@ def update_entities(
     # The model reads English: documents identified as another language are left out
     # rather than given wrong entities.
     docs = [d for d in docs if d.language in (None, "en")]
-    settings = json.dumps([dataclasses.asdict(ecfg), ncfg.model], sort_keys=True)
-    feature = "mentions_" + hashlib.sha256(settings.encode()).hexdigest()[:16]
+    feature = mentions_feature(config)
     by_id = {d.id: d for d in docs}
 
     def compute(batch: list[Document]) -> list[bytes]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from storyline.config import Config
-from storyline.errors import IngestError
+from storyline.errors import IngestError, StageError
 from storyline.ingest.posts import find_posts
 from storyline.ingest.record import RawRecord
-from storyline.model import Document, document_id
+from storyline.ingest.sources import Loaded
+from storyline.model import Document, Failure, document_id
 from storyline.pipeline import Pipeline
 
 _INHERITED = ("url", "outlet", "language")
@@ -83,3 +84,47 @@ def build_documents(record: RawRecord, config: Config, pipeline: Pipeline) -> li
         if post.text.strip():
             docs.append(finalize(replace(post, parent_id=page.id)))
     return docs
+
+
+def build_loaded(
+    loaded: Loaded, config: Config, pipeline: Pipeline
+) -> tuple[list[Document], list[Failure]]:
+    """The documents and record failures of one loaded input.
+
+    Each document's ``source`` is the input it came from and ``position`` orders the
+    documents inside it (records of a JSONL file, posts of a page).
+
+    Raises:
+        StageError: only with ``pipeline.on_error = "raise"``.
+    """
+    from storyline.ingest.readers import read_input
+
+    inp = loaded.input
+    docs: list[Document] = []
+    failures: list[Failure] = []
+    try:
+        records = read_input(
+            inp.source, loaded.name, loaded.data, config, url=loaded.url, charset=loaded.charset
+        )
+        for rec in records:
+            if isinstance(rec, Failure):
+                failures.append(rec)
+                continue
+            if loaded.url and not rec.url:
+                prov = tuple(sorted((*rec.provenance, ("url", "fetch"))))
+                rec = replace(rec, url=loaded.url, provenance=prov)
+            try:
+                built = build_documents(rec, config, pipeline)
+                base = len(docs)
+                docs.extend(
+                    replace(d, source=inp.source, position=base + k) for k, d in enumerate(built)
+                )
+            except IngestError as e:
+                failures.append(Failure(e.source, e.reason))
+            except StageError as e:
+                if config.pipeline.on_error == "raise":
+                    raise
+                failures.append(Failure(rec.source, str(e), stage="pipeline"))
+    except IngestError as e:
+        failures.append(Failure(e.source, e.reason))
+    return docs, failures

@@ -11,14 +11,15 @@ per process (:func:`storyline.nlp.model.load_nlp` caches them).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from storyline.config import Config
-from storyline.errors import IngestError, StageError
-from storyline.ingest.sources import Input, Loaded, load
+from storyline.corpus.run import mentions_feature, timex_bytes
+from storyline.errors import IngestError
+from storyline.ingest.build import build_loaded
+from storyline.ingest.sources import Input, load
 from storyline.model import Document, Failure
 from storyline.pipeline import Pipeline
 
@@ -64,51 +65,6 @@ def read_documents(inp: Input, config: Config, pipeline: Pipeline | None = None)
     return InputResult(inp, loaded.digest, tuple(docs), tuple(failures))
 
 
-def build_loaded(
-    loaded: Loaded, config: Config, pipeline: Pipeline
-) -> tuple[list[Document], list[Failure]]:
-    """The documents and record failures of one loaded input.
-
-    Each document's ``source`` is the input it came from and ``position`` orders the
-    documents inside it (records of a JSONL file, posts of a page).
-
-    Raises:
-        StageError: only with ``pipeline.on_error = "raise"``.
-    """
-    from storyline.ingest.build import build_documents
-    from storyline.ingest.readers import read_input
-
-    inp = loaded.input
-    docs: list[Document] = []
-    failures: list[Failure] = []
-    try:
-        records = read_input(
-            inp.source, loaded.name, loaded.data, config, url=loaded.url, charset=loaded.charset
-        )
-        for rec in records:
-            if isinstance(rec, Failure):
-                failures.append(rec)
-                continue
-            if loaded.url and not rec.url:
-                prov = tuple(sorted((*rec.provenance, ("url", "fetch"))))
-                rec = replace(rec, url=loaded.url, provenance=prov)
-            try:
-                built = build_documents(rec, config, pipeline)
-                base = len(docs)
-                docs.extend(
-                    replace(d, source=inp.source, position=base + k) for k, d in enumerate(built)
-                )
-            except IngestError as e:
-                failures.append(Failure(e.source, e.reason))
-            except StageError as e:
-                if config.pipeline.on_error == "raise":
-                    raise
-                failures.append(Failure(rec.source, str(e), stage="pipeline"))
-    except IngestError as e:
-        failures.append(Failure(e.source, e.reason))
-    return docs, failures
-
-
 def read_partition(inputs: Sequence[Input], config: Config) -> list[InputResult]:
     """:func:`read_documents` over a partition of inputs, in order (one pipeline for all)."""
     from storyline.pipeline import build_pipeline
@@ -122,12 +78,6 @@ def english(docs: Sequence[Document]) -> list[Document]:
     return [d for d in docs if d.language in (None, "en")]
 
 
-def mentions_feature(config: Config) -> str:
-    """The entity-mentions feature name (as in ``corpus.run.update_entities``)."""
-    settings = json.dumps([dataclasses.asdict(config.entities), config.nlp.model], sort_keys=True)
-    return "mentions_" + hashlib.sha256(settings.encode()).hexdigest()[:16]
-
-
 def language_enabled(config: Config) -> bool:
     """Whether ``update_language`` computes its per-document feature."""
     return config.events.enabled or config.claims.enabled or config.quotes.enabled
@@ -139,14 +89,6 @@ def parse_feature(config: Config) -> str:
     from storyline.nlp.parse import feature_name
 
     return feature_name(load_nlp(config.nlp))
-
-
-def timex_bytes(doc: Document) -> bytes:
-    """A document's time expressions, as ``update_time_expressions`` caches them."""
-    from storyline.nlp.timex import find_timexes
-
-    found = find_timexes(doc.text, doc.published.value if doc.published else None)
-    return json.dumps([t.to_dict() for t in found], ensure_ascii=False).encode()
 
 
 def document_features(
