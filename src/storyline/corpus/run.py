@@ -96,8 +96,12 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     on the same inputs costs no corpus work). ``force`` recomputes anyway.
     """
     state = _state(store, config)
-    if not force and store.get_section("corpus_state") == [state]:
+    previous = store.get_section("corpus_state")
+    if not force and previous == [state]:
         return None
+    # Results of the last run may be reused for what new documents left untouched, but
+    # only when they were made with the same settings.
+    reuse = not force and bool(previous) and previous[0].get("config") == state["config"]
     docs = sorted(store.iter_documents(kinds=ANALYSED_KINDS), key=lambda d: d.id)
     fresh: set[str] = set()
     derivations: list[Derivation] = []
@@ -112,7 +116,7 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     update_time_expressions(store, docs)
     n_stories = 0
     if config.stories.enabled:
-        n_stories = update_stories(store, docs, config, family_index(fams))
+        n_stories = update_stories(store, docs, config, family_index(fams), reuse=reuse)
     story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
     if config.entities.enabled:
         mentions = update_entities(store, docs, config, story_of)
@@ -120,20 +124,35 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
 
         update_language(store, docs, config, mentions, story_of, family_index(fams))
     if config.summary.enabled:
-        from storyline.outputs.summary import summary_section
-
-        store.put_section(
-            "summary",
-            summary_section(
-                docs,
-                store.get_section("stories"),
-                store.get_section("derivations"),
-                store.get_section("families"),
-                sentences_per_story=config.summary.sentences_per_story,
-            ),
-        )
+        update_summary(store, docs, config, reuse=reuse)
     store.put_section("corpus_state", [state])
     return CorpusReport(len(docs), len(fresh), len(derivations), len(fams), n_stories)
+
+
+def update_summary(store: Store, docs: list[Document], config: Config, *, reuse: bool) -> None:
+    """The ``summary`` section; with ``reuse``, a story whose documents, copies and
+    families are those of the last run keeps its sentences (``summary_state`` holds
+    each story's key; the export leaves it out)."""
+    from storyline.outputs.summary import summary_section
+
+    cache: dict[str, list[dict[str, Any]]] = {}
+    if reuse:
+        old = {s["story_id"]: s["sentences"] for s in store.get_section("summary")}
+        for s in store.get_section("summary_state"):
+            if s["story_id"] in old:
+                cache[s["key"]] = old[s["story_id"]]
+    items = summary_section(
+        docs,
+        store.get_section("stories"),
+        store.get_section("derivations"),
+        store.get_section("families"),
+        sentences_per_story=config.summary.sentences_per_story,
+        cache=cache,
+    )
+    keys = {id(v): k for k, v in cache.items()}
+    store.put_section("summary", items)
+    state = [{"story_id": i["story_id"], "key": keys[id(i["sentences"])]} for i in items]
+    store.put_section("summary_state", state)
 
 
 def update_derivations(
@@ -322,7 +341,12 @@ def story_params(config: Config) -> StoryParams:
 
 
 def update_stories(
-    store: Store, docs: list[Document], config: Config, family_of: dict[str, str]
+    store: Store,
+    docs: list[Document],
+    config: Config,
+    family_of: dict[str, str],
+    *,
+    reuse: bool = False,
 ) -> int:
     """Put new documents into existing stories or new ones; a story is never split, but
     two stories that a new document bridges may merge.
@@ -349,9 +373,15 @@ def update_stories(
     for start in range(0, len(new), size):
         stories = assign_stories(stories, new[start : start + size], params=params)
     store.put_section("story_state", [s.to_dict() for s in stories])
+    # A story with the documents it had last run keeps its title and dates.
+    before = {s["id"]: s for s in store.get_section("stories")} if reuse else {}
     summaries = []
     for story in stories:
-        summary = story_summary(story, [inputs[i] for i in story.doc_ids], params=params)
+        old = before.get(story.id)
+        if old is not None and old["documents"] == list(story.doc_ids):
+            summary = {k: v for k, v in old.items() if k != "independent_sources"}
+        else:
+            summary = story_summary(story, [inputs[i] for i in story.doc_ids], params=params)
         summary["independent_sources"] = independent_sources(story.doc_ids, family_of)
         summaries.append(summary)
     store.put_section("stories", summaries)

@@ -9,10 +9,12 @@ citation list but never another independent source.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +79,7 @@ def summary_section(
     families: Sequence[Mapping[str, Any]],
     *,
     sentences_per_story: int = 5,
+    cache: MutableMapping[str, list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Build the ``summary`` section: cited extractive sentences per story.
 
@@ -88,6 +91,9 @@ def summary_section(
         families: items of the ``families`` section; a document in none is its
             own independent source.
         sentences_per_story: how many sentences to keep per story.
+        cache: :func:`story_key` -> the sentences of a story with that key; stories
+            found in it are not summarised again, the others are added to it (how
+            an incremental run skips the stories new documents left untouched).
 
     Returns:
         ``[{"story_id", "sentences": [{"text", "evidence", "documents",
@@ -107,12 +113,25 @@ def summary_section(
     out: list[dict[str, Any]] = []
     for story in stories:
         members = [by_id[i] for i in story.get("documents", ()) if i in by_id]
-        groups = _groups(members, copies)
-        picked = _pick(groups, family_of, sentences_per_story)
-        out.append(
-            {"story_id": story.get("id"), "sentences": [_item(g, by_id, family_of) for g in picked]}
-        )
+        key = story_key(members, copies, family_of, sentences_per_story)
+        sentences = cache.get(key) if cache is not None else None
+        if sentences is None:
+            picked = _pick(_groups(members, copies), family_of, sentences_per_story)
+            sentences = [_item(g, by_id, family_of) for g in picked]
+            if cache is not None:
+                cache[key] = sentences
+        out.append({"story_id": story.get("id"), "sentences": sentences})
     return out
+
+
+def story_key(
+    members: Sequence[Document], copies: set[str], family_of: Mapping[str, str], n: int
+) -> str:
+    """Everything a story's summary depends on, hashed: its documents, which are
+    copies, their families and the sentence count (documents never change under an id)."""
+    ids = sorted(d.id for d in members)
+    raw = json.dumps([n, [[i, i in copies, family_of.get(i, i)] for i in ids]])
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _doc_key(doc: Document, copies: set[str]) -> tuple[Any, ...]:

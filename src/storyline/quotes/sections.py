@@ -39,16 +39,20 @@ def quote_id(q: Quote) -> str:
     return "quo_" + hashlib.sha256(raw).hexdigest()[:16]
 
 
-def _event_ids(
-    q: Quote, by_sentence: Mapping[tuple[str, int, int], Sequence[str]] | None
-) -> list[str]:
-    if not by_sentence:
-        return []
-    ids: list[str] = []
-    for (doc_id, start, end), events in sorted(by_sentence.items()):
-        if doc_id == q.doc_id and start < q.end and q.start < end:
-            ids.extend(e for e in events if e not in ids)
-    return ids
+class _SentenceEvents:
+    """The events of the sentences a span overlaps, indexed by document once."""
+
+    def __init__(self, by_sentence: Mapping[tuple[str, int, int], Sequence[str]] | None) -> None:
+        self._by_doc: dict[str, list[tuple[int, int, Sequence[str]]]] = {}
+        for (doc_id, start, end), events in sorted((by_sentence or {}).items()):
+            self._by_doc.setdefault(doc_id, []).append((start, end, events))
+
+    def __call__(self, q: Quote) -> list[str]:
+        ids: list[str] = []
+        for start, end, events in self._by_doc.get(q.doc_id, ()):
+            if start < q.end and q.start < end:
+                ids.extend(e for e in events if e not in ids)
+        return ids
 
 
 def quotes_section(
@@ -76,6 +80,7 @@ def quotes_section(
         KeyError: a quote's document is not in ``texts``.
     """
     ents = _Entities(entities)
+    event_ids = _SentenceEvents(event_mentions_by_sentence)
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for q in sorted(quotes, key=lambda q: (q.doc_id, q.start, q.end, q.kind)):
@@ -95,7 +100,7 @@ def quotes_section(
                 "cue_evidence": cue_ev,
                 "speaker": ents.ref(texts, q.doc_id, q.speaker),
                 "speaker_how": q.speaker_how if q.speaker is not None else None,
-                "event_ids": _event_ids(q, event_mentions_by_sentence),
+                "event_ids": event_ids(q),
             }
         )
     return out

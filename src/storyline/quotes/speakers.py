@@ -73,6 +73,7 @@ class Speakers:
         quoted: Sequence[tuple[int, int]] = (),
     ) -> None:
         self.parsed = parsed
+        self.text = parsed.text  # Doc.text joins every token on each call: read it once
         self.cues = cues
         self._quoted = list(quoted)
         names = [m for m in mentions if m.kind != "role"]
@@ -108,7 +109,7 @@ class Speakers:
         if self.is_according(tok):
             nxt = tok.nbor(1)
             end = nxt.idx + len(nxt.text)
-        return Arg(tok.idx, end, tok.doc.text[tok.idx : end])
+        return Arg(tok.idx, end, self.text[tok.idx : end])
 
     # --- speakers ----------------------------------------------------------------
 
@@ -202,7 +203,7 @@ class Speakers:
         if subj.pos_ in ("NOUN", "PROPN"):
             start = subj.left_edge.idx
             end = subj.idx + len(subj.text)
-            text = subj.doc.text[start:end]
+            text = self.text[start:end]
             return Arg(start, end, text), "named" if subj.pos_ == "PROPN" else "role"
         return None, None
 
@@ -258,7 +259,7 @@ class Speakers:
         if 0 < len(words) <= MAX_HEADER_WORDS and all(t.pos_ == "PROPN" for t in words):
             # A "Name:" header the model did not tag: the name as written, with no key.
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-            return Arg(start, end, words[0].doc.text[start:end])
+            return Arg(start, end, self.text[start:end])
         return None
 
 
