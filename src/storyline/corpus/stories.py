@@ -405,10 +405,13 @@ def story_summary(
     members = sorted((d for d in docs if d.doc_id in wanted), key=lambda d: d.doc_id)
     title = None
     titled = [i for i, d in enumerate(members) if d.title]
-    if titled:
+    if len(titled) == 1:
+        title = members[titled[0]].title
+    elif titled:
         vectors = params.featurize(members)
         centrality = similarity(vectors, vectors).sum(axis=1)
-        best = max(titled, key=lambda i: (centrality[i], -i))
+        # Rounded: a two-member story ties exactly, and float noise must not break the tie.
+        best = max(titled, key=lambda i: (round(float(centrality[i]), 9), -i))
         title = members[best].title
     published = sorted(d.published for d in members if d.published)
     return {

@@ -2,7 +2,7 @@
 
 Two groups merge while the mean similarity over all their cross pairs is at
 least a threshold. In story clustering a row may stand for a whole story
-(``sizes``). Only numpy is needed.
+(``sizes``). Products of sparse vectors go through ``scipy.sparse``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -30,23 +31,30 @@ def similarity(rows: Sequence[Vector], cols: Sequence[Vector]) -> np.ndarray:
     else:
         shared = sorted({t for v in rows for t in v} & {t for v in cols for t in v})
     index = {t: i for i, t in enumerate(shared)}
-
-    def dense(vectors: Sequence[Vector]) -> np.ndarray:
-        cells = [
-            (r, index[t], x) for r, v in enumerate(vectors) for t, x in v.items() if t in index
-        ]
-        m = np.zeros((len(vectors), len(shared)))
-        if cells:
-            r, c, x = zip(*cells, strict=True)
-            m[list(r), list(c)] = x
-        return m
-
-    left = dense(rows)
+    left = _sparse(rows, index)
     if cols is not rows:
-        return left @ dense(cols).T
-    sim = left @ left.T
+        return (left @ _sparse(cols, index).T).toarray()
+    sim = (left @ left.T).toarray()
     np.fill_diagonal(sim, [sum(x * x for x in v.values()) for v in rows])
     return sim
+
+
+def _sparse(vectors: Sequence[Vector], index: dict[str, int]) -> Any:
+    """The vectors as a CSR matrix over the columns of ``index`` (other features dropped)."""
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, data = [0], [], []
+    for v in vectors:
+        for t, x in v.items():
+            j = index.get(t)
+            if j is not None:
+                indices.append(j)
+                data.append(x)
+        indptr.append(len(indices))
+    return csr_matrix(
+        (np.asarray(data, dtype=float), np.asarray(indices, dtype=np.int64), indptr),
+        shape=(len(vectors), len(index)),
+    )
 
 
 # --- dates --------------------------------------------------------------------
