@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +111,8 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
         )
     texts = {d.id: d.text for d in docs}
     store.put_section("derivations", [d.to_dict(texts) for d in derivations])
+    if config.sources.enabled:
+        mark_derived(store, fresh, config.sources, config.sources.near_duplicate_threshold)
     fams = families(docs, derivations, merge_shared_credits=config.sources.merge_shared_credits)
     store.put_section("families", [f.to_dict() for f in fams])
     update_time_expressions(store, docs)
@@ -155,38 +157,76 @@ def update_summary(store: Store, docs: list[Document], config: Config, *, reuse:
     store.put_section("summary_state", state)
 
 
+def derivation_features(
+    docs: Sequence[Document],
+    params: ReuseParams,
+    mh: MinHashParams | None = None,
+    tokens: dict[str, Tokens] | None = None,
+) -> dict[str, dict[str, bytes]]:
+    """The per-document features derivations are found from, by feature name:
+    reuse anchors (sampled n-gram hashes), MinHash signatures and the text hash.
+
+    Pure and per document, so the Dask workers compute them too. ``tokens`` (document
+    id -> :func:`tokenize` of its text) is read and filled when given.
+    """
+    mh = mh or MinHashParams()
+    tokens = {} if tokens is None else tokens
+    for d in docs:
+        if d.id not in tokens:
+            tokens[d.id] = tokenize(d.text)
+    anchor_values = {
+        d.id: anchors(ngram_hashes(tokens[d.id], params.ngram), params.sample)
+        .astype("<u8")
+        .tobytes()
+        for d in docs
+    }
+    sigs = _signature_bytes(list(docs), mh) if docs else []
+    return {
+        _anchor_feature(params): anchor_values,
+        _minhash_feature(mh): dict(zip((d.id for d in docs), sigs, strict=True)),
+        "text_hash": {d.id: text_hash(d.text).encode() for d in docs},
+    }
+
+
+def _seen_feature(params: ReuseParams, threshold: float, mh: MinHashParams) -> str:
+    """The marker of documents already compared with every document stored before them."""
+    raw = json.dumps([dataclasses.asdict(params), threshold, mh.fingerprint], sort_keys=True)
+    return "derivations_seen_" + hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
 def update_derivations(
     store: Store, docs: list[Document], params: ReuseParams, threshold: float
 ) -> tuple[set[str], list[Derivation]]:
     """Derivations among ``docs``, aligning only pairs that involve a new document.
 
     Candidate pairs come from two indexes over per-document features computed once
-    and stored: reuse anchors (shared runs of words) and MinHash signatures with
-    LSH (near duplicates at ``threshold``). Returns the ids of the documents new to
-    this stage, and every derivation.
+    and stored (:func:`derivation_features`, here or in Dask workers): reuse anchors
+    (shared runs of words) and MinHash signatures with LSH (near duplicates at
+    ``threshold``). A document is new to this stage until a run has aligned it
+    and stored the result (:func:`mark_derived`), whoever computed its features.
+    Returns the ids of the documents new to this stage, and every derivation.
     """
+    mh = MinHashParams()
     tokens: dict[str, Tokens] = {}
+    values: dict[str, dict[str, bytes]] = {}
+    names = list(derivation_features([], params, mh))
+    for name in names:
+        values[name] = store.get_features(name)
+    todo = [d for d in docs if any(d.id not in values[name] for name in names)]
+    if todo:
+        computed = derivation_features(todo, params, mh, tokens)
+        for name in names:
+            missing = {i: v for i, v in computed[name].items() if i not in values[name]}
+            store.put_features(name, missing)
+            values[name].update(missing)
+    anchor_values, sig_values, hash_values = (values[name] for name in names)
+    seen = store.get_features(_seen_feature(params, threshold, mh))
+    fresh = {d.id for d in docs if d.id not in seen}
 
     def tokens_of(doc: Document) -> Tokens:
         if doc.id not in tokens:
             tokens[doc.id] = tokenize(doc.text)
         return tokens[doc.id]
-
-    def anchor_bytes(batch: list[Document]) -> list[bytes]:
-        return [
-            anchors(ngram_hashes(tokens_of(d), params.ngram), params.sample).astype("<u8").tobytes()
-            for d in batch
-        ]
-
-    mh = MinHashParams()
-    anchor_values, fresh = _features(store, docs, _anchor_feature(params), anchor_bytes)
-    sig_values, fresh_sigs = _features(
-        store, docs, _minhash_feature(mh), lambda ds: _signature_bytes(ds, mh)
-    )
-    hash_values, fresh_hashes = _features(
-        store, docs, "text_hash", lambda ds: [text_hash(d.text).encode() for d in ds]
-    )
-    fresh |= fresh_sigs | fresh_hashes
 
     ids = {d.id for d in docs}
     kept = [
@@ -220,6 +260,13 @@ def update_derivations(
             exact = hash_values[a.id] == hash_values[b.id]
             found.append(dataclasses.replace(d, jaccard=jaccards.get((i, j)), exact=exact))
     return fresh, sorted(kept + found, key=lambda d: (d.source_id, d.derived_id))
+
+
+def mark_derived(store: Store, ids: set[str], params: ReuseParams, threshold: float) -> None:
+    """Record that ``ids`` were aligned (call once their derivations are stored)."""
+    if ids:
+        name = _seen_feature(params, threshold, MinHashParams())
+        store.put_features(name, dict.fromkeys(sorted(ids), b"1"))
 
 
 def _minhash_feature(params: MinHashParams) -> str:

@@ -14,9 +14,9 @@
 3. :func:`storyline.corpus.run.update_corpus` then runs on the driver: it finds
    those features cached and only does the corpus-level grouping.
 
-The reuse anchors, MinHash signatures and text hashes are left to
-``update_corpus``: it treats a document that lacks them as new to the
-derivations stage, so computing them elsewhere would skip its alignments.
+The reuse anchors, MinHash signatures and text hashes are per-document features
+too, computed in the workers; ``update_corpus`` keeps its own record of which
+documents it has aligned, so only the pairwise alignment and grouping is left to it.
 """
 
 from __future__ import annotations
@@ -245,6 +245,12 @@ def missing_features(store: Store, docs: Sequence[Document], config: Config) -> 
     """Feature name -> ids of the documents that lack it (among those it applies to)."""
     ids = [d.id for d in docs]
     names = [work.TIMEX_FEATURE]
+    per_document = {work.TIMEX_FEATURE}
+    if config.sources.enabled:
+        from storyline.corpus.run import derivation_features
+
+        per_document |= set(derivation_features([], config.sources))
+        names += sorted(per_document - {work.TIMEX_FEATURE})
     english = [d.id for d in work.english(docs)] if config.entities.enabled else []
     if english:
         names.append(work.mentions_feature(config))
@@ -254,7 +260,7 @@ def missing_features(store: Store, docs: Sequence[Document], config: Config) -> 
             names.append(_feature_name(config))
     missing = {}
     for name in names:
-        applies = ids if name == work.TIMEX_FEATURE else english
+        applies = ids if name in per_document else english
         have = store.get_features(name, applies)
         missing[name] = {i for i in applies if i not in have}
     return missing

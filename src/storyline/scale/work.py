@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.config import Config
-from storyline.corpus.run import mentions_feature, timex_bytes
+from storyline.corpus.run import derivation_features, mentions_feature, timex_bytes
 from storyline.errors import IngestError
 from storyline.ingest.build import build_loaded
 from storyline.ingest.sources import Input, load
@@ -96,7 +96,9 @@ def document_features(
 ) -> dict[str, dict[str, bytes]]:
     """The per-document features of a partition: ``{feature name: {document id: bytes}}``.
 
-    Computes time expressions for every document and, when the entity layer is on,
+    Computes time expressions and (when sources are on) the derivation features
+    (:func:`storyline.corpus.run.derivation_features`) for every document and, when
+    the entity layer is on,
     for the English ones: the spaCy parse, entity mentions and (when events, claims
     or quotes are on) the language feature, each as the single-process stages do.
     The language feature is computed from the parse read back from its stored bytes,
@@ -113,6 +115,8 @@ def document_features(
     """
     timexes = {d.id: timex_bytes(d) for d in docs}
     out: dict[str, dict[str, bytes]] = {TIMEX_FEATURE: timexes}
+    if config.sources.enabled:
+        out.update(derivation_features(docs, config.sources))
     if not config.entities.enabled:
         return out
     todo = english(docs)
