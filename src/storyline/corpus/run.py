@@ -341,6 +341,11 @@ def update_time_expressions(store: Store, docs: list[Document]) -> int:
     return len(items)
 
 
+def english(docs: Sequence[Document]) -> list[Document]:
+    """The documents the entity layer analyses (English or of unknown language)."""
+    return [d for d in docs if d.language in (None, "en")]
+
+
 def update_entities(
     store: Store, docs: list[Document], config: Config, story_of: dict[str, str]
 ) -> dict[str, list[Any]]:
@@ -360,7 +365,7 @@ def update_entities(
     ecfg, ncfg = config.entities, config.nlp
     # The model reads English: documents identified as another language are left out
     # rather than given wrong entities.
-    docs = [d for d in docs if d.language in (None, "en")]
+    docs = english(docs)
     feature = mentions_feature(config)
     by_id = {d.id: d for d in docs}
 

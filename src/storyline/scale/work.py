@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.config import Config
-from storyline.corpus.run import derivation_features, mentions_feature, timex_bytes
+from storyline.corpus.run import derivation_features, english, mentions_feature, timex_bytes
 from storyline.errors import IngestError
 from storyline.ingest.build import build_loaded
 from storyline.ingest.sources import Input, load
@@ -71,11 +71,6 @@ def read_partition(inputs: Sequence[Input], config: Config) -> list[InputResult]
 
     pipeline = build_pipeline(config)
     return [read_documents(inp, config, pipeline) for inp in inputs]
-
-
-def english(docs: Sequence[Document]) -> list[Document]:
-    """The documents the entity layer analyses (English or of unknown language)."""
-    return [d for d in docs if d.language in (None, "en")]
 
 
 def language_enabled(config: Config) -> bool:
