@@ -141,3 +141,45 @@ def test_entities_only_for_english_documents(tmp_path) -> None:
         entities = store.get_section("entities")
     assert entities and len(english) == 1
     assert {m["document_id"] for e in entities for m in e["mentions"]} == english
+
+
+def test_features_computed_elsewhere_still_get_aligned(tmp_path) -> None:
+    # Dask workers store the derivation features before the corpus stage runs: a document
+    # that has them is still new to the stage until it has been aligned.
+    scratch, db = tmp_path / "scratch.db", tmp_path / "pre.db"
+    storyline.analyze([FIX], db=scratch)
+    storyline.analyze([FIX], db=db, config=Config().replace(sources={"enabled": False}))
+    config = Config()
+    with open_store(db) as store:
+        docs = list(store.iter_documents())
+        for name, values in corpus_run.derivation_features(docs, config.sources).items():
+            store.put_features(name, values)
+    storyline.analyze([FIX], db=db, config=config)
+    with open_store(scratch) as a, open_store(db) as b:
+        assert a.get_section("derivations")
+        assert b.get_section("derivations") == a.get_section("derivations")
+
+
+def test_an_incremental_run_summarises_only_the_stories_it_touched(tmp_path, monkeypatch) -> None:
+    from storyline.outputs import summary
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for name in ("wire.txt", "unrelated.txt"):
+        shutil.copy(FIX / name, first / name)
+    shutil.copy(FIX / "repost-with-comment.txt", second / "repost-with-comment.txt")
+    db = tmp_path / "inc.db"
+    storyline.analyze([first], db=db)
+    with open_store(db) as store:
+        unrelated = {d.id for d in store.iter_documents() if "unrelated" in d.source}
+    summarised: list[set[str]] = []
+    real = summary._groups
+    monkeypatch.setattr(
+        summary,
+        "_groups",
+        lambda members, copies: summarised.append({d.id for d in members}) or real(members, copies),
+    )
+    storyline.analyze([second], db=db)
+    assert summarised, "the story the new document joined is summarised again"
+    assert not any(ids & unrelated for ids in summarised)
