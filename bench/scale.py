@@ -18,7 +18,9 @@ and each case below, a fresh child process runs the case, so its peak RSS is its
 
 The ratios: ``full`` throughput / ``bare`` throughput (target >= 0.6) and
 ``add100`` / ``alone100`` wall time (target < 3). Results are printed as Markdown
-and written to ``bench/results/scale.json``.
+and written to ``bench/results/scale.json`` after every size. ``--keep DIR`` keeps each
+size's inputs and stores under ``DIR/<size>/`` (``stores/full.db`` is the store to profile
+an incremental add against).
 """
 
 from __future__ import annotations
@@ -79,15 +81,21 @@ def spawn(case: str, workdir: Path) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_size(n: int, root: Path) -> dict[str, Any]:
+def run_size(n: int, root: Path, keep: Path | None = None) -> dict[str, Any]:
     stories = load_stories(root, n + 100)
-    work = Path(tempfile.mkdtemp(prefix=f"storyline-scale-{n}-"))
+    if keep is None:
+        work = Path(tempfile.mkdtemp(prefix=f"storyline-scale-{n}-"))
+    else:
+        work = keep / str(n)
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
     try:
         main = prepare(stories[:n], work / "main")
         prepare(stories[n : n + 100], work / "extra")
         results = {case: spawn(case, work) for case in CASES}
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
     full, bare = results["full"], results["bare"]
     return {
         "docs": main.docs,
@@ -128,6 +136,9 @@ def render(rows: list[dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument(
+        "--keep", type=Path, help="keep inputs and stores under KEEP/<size>/ (to profile them)"
+    )
     parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -139,11 +150,12 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     for n in args.sizes:
         print(f"size {n} ...", file=sys.stderr)
-        rows.append(run_size(n, root))
+        rows.append(run_size(n, root, args.keep))
         print(render(rows[-1:]), file=sys.stderr)
+        # Written after every size, so a long run that is cut off keeps what it measured.
+        write_results("scale", {"machine": machine_info(), "rows": rows})
     print(f"Machine: {machine_info()}\n")
     print(render(rows))
-    write_results("scale", {"machine": machine_info(), "rows": rows})
 
 
 if __name__ == "__main__":
