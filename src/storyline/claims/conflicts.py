@@ -45,13 +45,15 @@ class ClaimGroup:
 
 
 @lru_cache(maxsize=1)
-def _classes() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+def _classes() -> tuple[dict[str, str], dict[str, str], frozenset[str], frozenset[str]]:
+    """Word -> class, class -> the class it lies within, generic classes, all classes."""
     data = tomllib.loads(_DATA.read_text(encoding="utf-8"))
     word = {w: name for name, words in data["classes"].items() for w in words}
     generic = frozenset(data.get("generic", {}).get("classes", ()))
-    return word, dict(data.get("within", {})), generic
+    return word, dict(data.get("within", {})), generic, frozenset(word.values())
 
 
+@lru_cache(maxsize=65536)
 def counted_class(counted: str) -> str:
     """The class name of a counted word ("soldier" -> "troop"); the word itself if none."""
     return _classes()[0].get(counted.lower(), counted.lower())
@@ -65,7 +67,7 @@ def _same_thing(a: str, b: str) -> bool:
 def _generic(cls: str) -> bool:
     """A class that says little on its own ("people"): claims about it are the same
     quantity only when the same verb counts them ("people were evacuated")."""
-    return cls in _classes()[2] or cls not in _classes()[0].values()
+    return cls in _classes()[2] or cls not in _classes()[3]
 
 
 def _bounds(c: Claim) -> tuple[float, float]:

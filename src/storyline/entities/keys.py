@@ -303,6 +303,7 @@ def compatible_names(a: str, b: str) -> bool:
     return same_first and all(any(same_token(m, x) for x in nb[1:]) for m in na[1:])
 
 
+@lru_cache(maxsize=65536)
 def display_name(text: str, *, person: bool) -> str:
     """A mention as a name: leading articles, prepositions and titles off, possessive off.
 
