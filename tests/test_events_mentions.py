@@ -177,3 +177,12 @@ def test_participle_of_the_same_event_is_not_a_second_event(nlp) -> None:
 def test_a_bounding_date_is_not_the_event_date(nlp) -> None:
     m = one(nlp, "Thousands protested in the capital, the largest crowd since 2019.", "protested")
     assert m.date_source == "published"
+
+
+def test_an_era_elsewhere_in_the_sentence_does_not_date_the_event(nlp) -> None:
+    text = "The envoys signed the accord, as Mira Tosk of 21st Century Ledger reported."
+    m = one(nlp, text, "signed")
+    assert m.date_source == "published" and m.date == "2024-03-09"
+    # Attached to the event, an era is its date.
+    m = one(nlp, "Ferland was invaded twice in the 19th century.", "invaded")
+    assert (m.date_source, m.date_precision) == ("sentence", "century")

@@ -141,10 +141,17 @@ def test_follow_on_quote_after_other_text_has_no_speaker(nlp) -> None:
         'The so-called "green deal" failed.',
         'The mayor called the plan a "mistake".',
         'The book "Salt Roads" sold well.',
+        "The envoy brought a letter from Gen. Ilsa Varnow, commander of \u2018Task Force "
+        "Brenmark\u2019, declaring the intention to withdraw.",
     ],
 )
 def test_scare_quotes_and_titles_are_not_quotes(nlp, text: str) -> None:
     assert quotes(nlp, text) == []
+
+
+def test_a_short_capitalised_sentence_is_still_a_quote(nlp) -> None:
+    found = quotes(nlp, 'The minister said: "We Will Not Leave."')
+    assert [q.text for q in found] == ["We Will Not Leave."]
 
 
 def test_unnamed_source_has_no_named_speaker(nlp) -> None:

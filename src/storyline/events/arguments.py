@@ -27,6 +27,7 @@ PARTICLES = frozenset({"back", "out", "down", "up", "off", "over", "together", "
 _LOCATION_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # A date after these words bounds a period ("the largest since 2019"): not the event's date.
 _BOUND_WORD = re.compile(r"\b(?:since|until|till|before|after)\s+$", re.IGNORECASE)
+_ERA_PRECISIONS = frozenset({"century", "decade"})
 
 
 def misparsed_subject(verb: Token) -> Token | None:
@@ -151,7 +152,10 @@ def date_of(
     """``(value, precision, source, span)``: the sentence's date nearest the trigger.
 
     A DATE or TIME expression of the sentence with a value (one inside the
-    predicate's subtree first), else the publication date, else unknown.
+    predicate's subtree first), else the publication date, else unknown. A
+    century or decade dates the event only from inside that subtree ("the wars of
+    the 20th century"): elsewhere in the sentence it is an era, often part of a
+    name ("at 21st Century Wire"), not when this event happened.
     """
     inside = [
         t
@@ -165,12 +169,34 @@ def date_of(
     ]
     if inside:
         subtree = (pred.left_edge.idx, pred.right_edge.idx + len(pred.right_edge.text))
-        attached = [t for t in inside if subtree[0] <= t.start and t.end <= subtree[1]]
-        best = min(attached or inside, key=lambda t: abs(t.start - tok.idx))
-        return best.value, best.precision, "sentence", Arg(best.start, best.end, best.text)
+        attached = [
+            t
+            for t in inside
+            if subtree[0] <= t.start
+            and t.end <= subtree[1]
+            and (t.precision not in _ERA_PRECISIONS or _in_clause(sent, t, tok, pred))
+        ]
+        near = attached or [t for t in inside if t.precision not in _ERA_PRECISIONS]
+        if near:
+            best = min(near, key=lambda t: abs(t.start - tok.idx))
+            return best.value, best.precision, "sentence", Arg(best.start, best.end, best.text)
     if doc.published is not None:
         return doc.published.value, doc.published.precision, "published", None
     return None, None, "unknown", None
+
+
+def _in_clause(sent: Span, t: Timex, tok: Token, pred: Token) -> bool:
+    """Whether the expression hangs on the trigger or its predicate before any other
+    verb: "invaded in the 19th century", not "as X of 21st Century Wire reported"."""
+    span = sent.doc.char_span(t.start, t.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root
+    while head.i not in (tok.i, pred.i):
+        if head.i == head.head.i or head.pos_ in ("VERB", "AUX"):
+            return False
+        head = head.head
+    return True
 
 
 def quantities(tok: Token, pred: Token) -> list[dict[str, Any]]:

@@ -40,6 +40,8 @@ MAX_CUE_GAP = 9
 """Tokens between a closing mark and its cue verb at most ("," Aisha Karimi of the ... said)."""
 SCARE_WORDS = 2
 """A passage of this many words or fewer with no cue is a scare quote or a title."""
+NAME_WORDS = 6
+"""A quoted passage of at most this many words, all capitalised, is a name, not speech."""
 _WH = frozenset("how what why when where whether if who which whom".split())
 _TERMINATOR = re.compile(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?](?=\s|$)")
 
@@ -110,6 +112,17 @@ def _before_cue(parsed: Doc, p: Passage, fences: Sequence[tuple[int, int]], sp: 
     return None, colon, frame
 
 
+def _name_like(body: str) -> bool:
+    """A short passage of capitalised words only, with no closing punctuation: a name
+    or title in quotation marks ("Task Force Iraq", "Operation Desert Fox")."""
+    words = body.split()
+    return (
+        1 < len(words) <= NAME_WORDS
+        and body[-1:] not in ",.!?…"
+        and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+    )
+
+
 def _scare(text: str, p: Passage) -> bool:
     return len(text[p.start : p.end].split()) <= SCARE_WORDS
 
@@ -159,6 +172,8 @@ def _direct(doc: Document, parsed: Doc, sp: Speakers) -> list[Quote]:
                 speaker, how = prev.speaker, "previous"
         elif cue is not None and _scare(text, p) and body[-1:] not in ",.!?":
             continue  # "described the plan as 'a farce'": a cue-less phrase, not speech
+        elif _name_like(body):
+            continue  # "commander of 'Task Force Iraq', declaring...": a name, not speech
         cue_arg = sp.cue_arg(cue) if cue is not None else None
         out.append(
             Quote(doc.id, p.start, p.end, body, "direct", cue_arg, speaker, how, s_start, s_end)
