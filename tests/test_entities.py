@@ -173,6 +173,31 @@ def test_gazetteer_finds_names_the_model_missed(nlp) -> None:
     assert ("Ain al-Assad airbase", "FAC", "ain asad air base") in found
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Police questioned members of an Iran-backed group.", "Iran"),
+        ("The truce holds so long as Hezbollah stays out.", "Hezbollah"),
+        ("Jets struck at Hamas positions overnight.", "Hamas"),
+        ("The Israel-Hezbollah front was quiet.", "Hezbollah"),
+        ("Shells hit the al-Asad air base overnight.", "al-Asad air base"),
+    ],
+)
+def test_a_gazetteer_name_takes_back_only_its_article(nlp, text: str, name: str) -> None:
+    assert name in [m.text for m in _mentions(nlp, text)]
+
+
+def test_a_country_is_one_entity_under_its_names(nlp) -> None:
+    texts = [
+        "The United States sent two envoys.",
+        "U.S. officials said the envoys had left.",
+        "America will not stay, the US envoy said.",
+    ]
+    ms = [m for i, t in enumerate(texts) for m in _mentions(nlp, t, f"d{i}") if m.label == "GPE"]
+    (country,) = canonical_entities(ms)
+    assert country.name == "United States" and len(country.documents) == 3
+
+
 def test_acronym_defined_in_text(nlp) -> None:
     text = (
         "The Riverside Harbour Authority (RHA) closed the port on Friday. "

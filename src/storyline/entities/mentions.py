@@ -313,6 +313,10 @@ def _token_words(text: str) -> tuple[str, ...]:
     return tuple(translit_token(w) for w in words(text))
 
 
+def _article(tok: Token) -> bool:
+    return tok.lower_ in ARABIC_ARTICLES
+
+
 def _gazetteer_matches(parsed: Doc, gaz: Gazetteer) -> list[tuple[int, int, GazetteerEntry, bool]]:
     """Gazetteer names in the text, longest first: ``(tok start, tok end, entry, bigger)``.
 
@@ -340,10 +344,16 @@ def _gazetteer_matches(parsed: Doc, gaz: Gazetteer) -> list[tuple[int, int, Gaze
             continue
         n, entry = hit
         start, end = seq[p][1], seq[p + n - 1][1] + 1
-        while start > 0 and (
-            parsed[start - 1].text == "-" or parsed[start - 1].lower_ in ARABIC_ARTICLES
-        ):
-            start -= 1  # take the article back into the span: "al-Asad", not "Asad"
+        # Take the article back into the span ("al-Asad", "al Asad", not "Asad"), as the
+        # word sequence dropped it: an article with its hyphen, or "al"/"el" before a name.
+        # Not any hyphen or short word ("US-Iran", "an Iran-backed", "so long as Iran").
+        while start > 0:
+            if start > 1 and parsed[start - 1].text == "-" and _article(parsed[start - 2]):
+                start -= 2
+            elif parsed[start - 1].lower_ in ("al", "el"):
+                start -= 1
+            else:
+                break
         ent = parsed[start].ent_iob_ != "O" and _enclosing_ent(parsed, start, end)
         bigger = bool(ent) and sum(capitalised(t) for t in ent) > sum(
             capitalised(t) for t in parsed[start:end]
