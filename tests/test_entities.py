@@ -369,6 +369,17 @@ def test_a_town_is_not_its_airport_but_is_its_province() -> None:
     assert names == ["Lorvik", "Lorvik International Airport", "Tarsa province"]
 
 
+def test_a_leader_is_not_the_administration_named_after_them() -> None:
+    ms = [
+        mention("d1", 0, "Varnow Administration", "ORG"),
+        mention("d1", 40, "Varnow", "ORG"),  # the model's organisation is the leader
+        mention("d2", 0, "Ilsa Varnow", "PERSON"),
+        mention("d2", 30, "Varnow", "PERSON"),
+    ]
+    by_name = {e.name: len(e.mentions) for e in canonical_entities(ms)}
+    assert by_name["Varnow Administration"] == 1
+
+
 def test_team_named_by_its_last_word_joins_its_full_name() -> None:
     ms = [
         mention("d1", 0, "Lorvik Herons", "ORG"),

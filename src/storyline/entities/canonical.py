@@ -324,6 +324,11 @@ SITE_WORDS = frozenset(
     "embassy consulate airport airbase base hospital camp port station bridge dam palace "
     "square street road prison mosque church school university stadium hotel".split()
 )
+HOLDER_WORDS = frozenset(
+    "administration government regime campaign cabinet family dynasty presidency".split()
+)
+"""Words that make a longer name something *of* the short one: "the Trump
+administration", "the Assad regime" are not what "Trump" or "Assad" name."""
 
 
 def _extra_words(short: str, long: str) -> list[str]:
@@ -339,7 +344,7 @@ def _same_thing_longer(label: str, extra: list[str]) -> bool:
     though it is its province; a short form of a clinic is the clinic."""
     if label in ("GPE", "LOC"):
         return all(w in PLACE_SUFFIXES for w in extra)
-    return not any(w in SITE_WORDS for w in extra)
+    return not any(w in SITE_WORDS or w in HOLDER_WORDS for w in extra)
 
 
 def _nested(short: str, long: str) -> bool:
