@@ -65,3 +65,14 @@ def test_generic_counts_group_only_under_the_same_verb() -> None:
     (g,) = group_claims([moved, also_moved, drowned])
     assert {c.doc_id for c in g.claims} == {"a", "b"} and g.status == "conflict"
     assert group_claims([moved, drowned]) == []
+
+
+def test_a_country_adjective_meets_its_country_but_not_another() -> None:
+    british = claim("a", 400, "troop", owner=Arg(0, 2, "British", "united kingdom"))
+    german = claim("b", 130, "troop", owner=Arg(0, 2, "German", "germany"))
+    assert group_claims([british, german]) == []
+    # "UK" is an entity mention in its document; the adjective is none: keys decide.
+    uk = claim("c", 500, "troop", owner=Arg(0, 2, "UK", "united kingdom"))
+    entity_of = {("c", 0, 2): "ent_uk"}
+    (g,) = group_claims([british, uk], entity_of=entity_of)
+    assert g.status == "conflict"

@@ -60,3 +60,11 @@ def test_years_and_dates_are_not_claims(nlp) -> None:
 def test_no_publication_date_leaves_the_date_unknown(nlp) -> None:
     (c,) = claims(nlp, "Rescuers pulled 14 people from the river.", published=None)
     assert c.date is None and c.date_source == "unknown" and c.predicate == "pull"
+
+
+def test_a_country_adjective_is_the_owner(nlp) -> None:
+    (c,) = claims(nlp, "Another 400 British troops are stationed in Kestria.")
+    assert c.owner is not None and c.owner.text == "British"
+    assert c.owner.key == "united kingdom"
+    (c,) = claims(nlp, "Around 130 German soldiers are deployed in Kestria.")
+    assert c.owner is not None and c.owner.key == "germany"

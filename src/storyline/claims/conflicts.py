@@ -97,6 +97,28 @@ def _key(
     return arg.key or arg.text.lower()  # type: ignore[attr-defined]
 
 
+def _same_arg(
+    a: Arg | None,
+    a_doc: str,
+    b: Arg | None,
+    b_doc: str,
+    entity_of: Mapping[tuple[str, int, int], str] | None,
+) -> bool:
+    """Whether two owners (or places) may be the same: either unknown, the same canonical
+    entity, or, where one is no entity (a country adjective), the same key."""
+    if a is None or b is None:
+        return True
+    ea, eb = (
+        entity_of.get((d, x.start, x.end)) if entity_of is not None else None
+        for d, x in ((a_doc, a), (b_doc, b))
+    )
+    if ea is not None and eb is not None:
+        return ea == eb
+    if (ea is None or eb is None) and a.key and b.key:
+        return a.key == b.key
+    return _key(a, a_doc, entity_of) == _key(b, b_doc, entity_of)
+
+
 def group_claims(
     claims: Sequence[Claim],
     *,
@@ -137,13 +159,11 @@ def group_claims(
                 continue
             if not all(_compatible_dates(o, c) for o in g):
                 continue
-            ok = True
-            for attr in ("owner", "place"):
-                ka = _key(getattr(c, attr), c.doc_id, entity_of)
-                for o in g:
-                    kb = _key(getattr(o, attr), o.doc_id, entity_of)
-                    if ka is not None and kb is not None and ka != kb:
-                        ok = False
+            ok = all(
+                _same_arg(getattr(c, attr), c.doc_id, getattr(o, attr), o.doc_id, entity_of)
+                for attr in ("owner", "place")
+                for o in g
+            )
             if ok:
                 g.append(c)
                 break

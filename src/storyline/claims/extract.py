@@ -8,7 +8,9 @@ finds the numbers (those inside a time expression are dropped); the parse then s
   the object or passive subject of a casualty verb ("killed 80", "80 people were
   killed" -> "killed"; "wounded", "injured" -> "wounded");
 - **owner** and **place**: an entity mention inside the noun phrase before the noun
-  ("US troops" -> US) and one after "in"/"at" under the noun or its verb ("in Iraq");
+  ("US troops" -> US), else a country adjective on the noun ("British troops" -> the United
+  Kingdom, from ``entities/data/demonyms.toml``), and one after "in"/"at" under the noun or
+  its verb ("in Iraq");
 - **speaker**: "according to X", else the subject of a reporting verb above the number;
 - **modality**: "denied" under "deny", "estimated" ("an estimated", "estimated"),
   "planned" ("will deploy", "plans to"), else "reported";
@@ -160,7 +162,7 @@ def _claim(
         if m is not None:
             owner = Arg(m.start, m.end, m.text, m.key)
         else:
-            owner = _owner_phrase(doc, noun, verb, mentions)
+            owner = _demonym_owner(noun) or _owner_phrase(doc, noun, verb, mentions)
     for head in (h for h in (noun, verb) if h is not None):
         for prep in head.children:
             if prep.dep_ == "prep" and prep.lower_ in _PLACE_PREPS:
@@ -198,6 +200,22 @@ def _claim(
         sentence_end=sent.end_char,
         predicate=verb.lemma_.lower() if verb is not None else "",
     )
+
+
+def _demonym_owner(noun: Token) -> Arg | None:
+    """A country adjective on the counted noun: "400 British troops" are the United
+    Kingdom's. The key is the country's, so it meets "UK troops" and "Britain's troops"."""
+    from storyline.entities.gazetteer import demonym_country, load_gazetteer
+    from storyline.entities.keys import entity_key
+
+    for c in noun.children:
+        if c.dep_ in ("amod", "compound") and c.i < noun.i:
+            country = demonym_country(c.text)
+            if country is not None:
+                entry = load_gazetteer().lookup(country)
+                key = entry.key if entry is not None else entity_key(country)
+                return Arg(c.idx, c.idx + len(c.text), c.text, key)
+    return None
 
 
 def _owner_phrase(

@@ -118,6 +118,20 @@ def load_gazetteer(path: str = "") -> Gazetteer:
     return Gazetteer(entries)
 
 
+DEMONYMS_PATH = Path(__file__).parent / "data" / "demonyms.toml"
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    with DEMONYMS_PATH.open("rb") as f:
+        return dict(tomllib.load(f)["demonyms"])
+
+
+def demonym_country(word: str) -> str | None:
+    """The country a capitalised adjective names ("British" -> "United Kingdom"), or None."""
+    return _demonyms().get(word)
+
+
 def capitalised(tok: Token) -> bool:
     """Whether a token starts with a capital letter."""
     return tok.text[:1].isupper()
