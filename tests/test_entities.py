@@ -274,6 +274,21 @@ def test_surname_links_within_the_story_only() -> None:
     assert names["Qasem Haddadi"].documents == ("a1",)
 
 
+def test_compound_surname_links_to_the_full_name() -> None:
+    ms = [
+        mention("a1", 0, "Salim Abdul-Karem"),
+        mention("a1", 40, "Abdul-Karem"),
+        mention("a2", 0, "Abdul Karem"),  # same story, no full name in this document
+        mention("b1", 0, "Nadia Fahmi"),  # a two-word name that ends nothing stays itself
+        mention("b1", 30, "Fahmi"),
+    ]
+    stories = {"a1": "s1", "a2": "s1", "b1": "s2"}
+    names = by_name(canonical_entities(ms, stories, EntitiesConfig(link_unique_surnames=False)))
+    assert names["Salim Abdul-Karem"].documents == ("a1", "a2")
+    assert len(names["Salim Abdul-Karem"].mentions) == 3
+    assert names["Nadia Fahmi"].documents == ("b1",)
+
+
 def test_unique_surname_links_across_the_corpus() -> None:
     ms = [mention("a1", 0, "Qasem Haddadi"), mention("b1", 0, "Haddadi")]
     (e,) = canonical_entities(ms)

@@ -53,6 +53,7 @@ from storyline.entities.keys import (
     same_name,
     same_token,
     translit_token,
+    words,
 )
 from storyline.entities.mentions import EntitiesConfig, Mention, mentions_for
 from storyline.model import Document
@@ -258,6 +259,40 @@ def _link_surnames(ms: list[Mention], keys: list[str], story: Mapping[str, str])
             continue  # across documents only the model's own PERSON mentions link
         counts = in_story.get((story[m.doc_id], translit_token(word)), Counter())
         people = _distinct_names(list(counts))
+        if len(people) == 1:
+            keys[i] = min(people[0], key=lambda k: (-counts[k], k))
+    _link_compound_surnames(ms, keys, story, in_doc)
+
+
+def _link_compound_surnames(
+    ms: list[Mention],
+    keys: list[str],
+    story: Mapping[str, str],
+    in_doc: Mapping[str, list[tuple[int, str]]],
+) -> None:
+    """Two-word names that end a longer name of the document, else of the story, take its
+    key: compound surnames ("Abdul-Mahdi" for "Adel Abdul Mahdi", "bin Salman", "Lopez
+    Obrador"). In a story the longer name must be the only one so ending."""
+    in_story: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, m in enumerate(ms):
+        if m.label == "PERSON" and m.kind == "name" and len(keys[i].split()) > 2:
+            in_story[story[m.doc_id]][keys[i]] += 1
+    for i, m in enumerate(ms):
+        ws = keys[i].split()
+        if m.label != "PERSON" or m.kind != "name" or len(ws) != 2:
+            continue
+
+        def ends(k: str, ws: list[str] = ws) -> bool:
+            kw = k.split()
+            return len(kw) > 2 and all(same_token(a, b) for a, b in zip(kw[-2:], ws, strict=True))
+
+        near = [(s, k) for s, k in in_doc.get(m.doc_id, ()) if ends(k)]
+        if near:
+            before = [(s, k) for s, k in near if s < m.start]
+            keys[i] = max(before)[1] if before else min(near)[1]
+            continue
+        counts = in_story.get(story[m.doc_id], Counter())
+        people = _distinct_names([k for k in counts if ends(k)])
         if len(people) == 1:
             keys[i] = min(people[0], key=lambda k: (-counts[k], k))
 
@@ -487,7 +522,8 @@ def _entity(ms: list[Mention], keys: list[str], gaz: Mapping[str, Any]) -> Entit
     else:
         full = [m for m, _ in named if m.kind == "name"] or [m for m, _ in named] or ms
         forms = Counter(display_name(m.text, person=label == "PERSON") for m in full)
-        name = min(forms, key=lambda f: (-(" " in f), -forms[f], -len(f.split()), f))
+        # Most words first, counted as the key counts them ("Abdul-Karem" is two).
+        name = min(forms, key=lambda f: (-(" " in f), -forms[f], -len(words(f)), f))
     digest = hashlib.sha256(f"{FAMILY.get(label, label)}|{main_key}".encode()).hexdigest()[:16]
     aliases = Counter(m.text for m, _ in named)
     roles = Counter(m.text for m in ms if m.kind == "role")
