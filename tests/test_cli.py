@@ -142,3 +142,28 @@ def test_entities_command(tmp_path) -> None:
             assert text[m["start"] : m["end"]] == m["text"]
     code, out, _ = run("entities", "--db", db, "--label", "person")
     assert code == 0 and "Varga" in out
+
+
+def test_hostile_text_cannot_drive_the_terminal(tmp_path) -> None:
+    f = tmp_path / "post.txt"
+    f.write_text(
+        "The ferry \x1b[31mleft\x1b[0m the harbour at dawn, the port said.\x1b]0;owned\x07 "
+        "Its captain, \u202eNadia Holm, waved.\n"
+    )
+    db = str(tmp_path / "s.db")
+    assert run("analyze", str(f), "--db", db)[0] == 0
+    for command in ("stories", "quotes", "claims", "entities", "status"):
+        code, out, err = run(command, "--db", db)
+        assert code == 0, err
+        for bad in ("\x1b", "\x07", "\u202e"):
+            assert bad not in out and bad not in err, (command, bad)
+    code, out, _ = run("stories", "--db", db)
+    # An untitled document is shown by the start of its text, its escapes visible.
+    assert "(untitled) \u201cThe ferry \\x1b[31mleft" in out
+
+
+def test_terminal_safe_keeps_newlines_and_tabs() -> None:
+    from storyline.outputs.terminal import terminal_safe
+
+    assert terminal_safe("a\tb\nc") == "a\tb\nc"
+    assert terminal_safe("\x00\x9b\u2066x") == "\\x00\\x9b\\u2066x"

@@ -15,6 +15,9 @@ from storyline.model import Document, Failure, IngestReport
 from storyline.pipeline import Pipeline, build_pipeline
 from storyline.store import Store, open_store
 
+LEAD_CHARS = 80
+"""How much of a document's text ``stories`` gives as its ``lead``."""
+
 Progress = Callable[[Input | Failure], None]
 
 
@@ -188,8 +191,11 @@ def stories(
     """Stories as in the export, each with its documents' source, outlet, title and date.
 
     Each story: ``{"id", "documents", "size", "title", "first_published",
-    "last_published", "independent_sources", "members"}``, largest first.
+    "last_published", "independent_sources", "members"}``, largest first. A member's
+    ``lead`` is the start of its text (to tell untitled posts apart; not a title).
     """
+    from storyline.evidence import clip
+
     with _store(db, config) as store:
         out = []
         for story in store.get_section("stories"):
@@ -200,6 +206,7 @@ def stories(
                     members.append({
                         "id": d.id, "source": d.source, "outlet": d.outlet, "title": d.title,
                         "published": d.published.value if d.published else None,
+                        "lead": clip(d.text[:400], LEAD_CHARS),
                     })  # fmt: skip
             out.append({**story, "members": members})
         return sorted(out, key=lambda s: (-s["size"], s["id"]))

@@ -19,6 +19,7 @@ from storyline import api
 from storyline.config import Config, load_config
 from storyline.errors import StorylineError
 from storyline.model import IngestReport
+from storyline.outputs.terminal import terminal_safe
 
 DB_OPTION = click.option(
     "--db",
@@ -36,11 +37,21 @@ CONFIG_OPTION = click.option(
 )
 
 
+def echo(message: Any = None, **kwargs: Any) -> None:
+    """``click.echo`` of text made safe for the terminal (article text is hostile)."""
+    if isinstance(message, str):
+        message = terminal_safe(message)
+    click.echo(message, **kwargs)
+
+
 class Fatal(click.ClickException):
     exit_code = 2
 
+    def format_message(self) -> str:
+        return terminal_safe(self.message)  # it may name a hostile file or quote its text
+
     def show(self, file: Any = None) -> None:
-        click.echo(f"storyline: error: {self.format_message()}", err=True)
+        echo(f"storyline: error: {self.format_message()}", err=True)
 
 
 def _config(path: Path | None) -> Config:
@@ -117,9 +128,9 @@ def _run_analyze(
     except StorylineError as e:
         raise Fatal(str(e)) from None
     for f in report.failures:
-        click.echo(f"storyline: {f.source}: {f.reason}", err=True)
+        echo(f"storyline: {f.source}: {f.reason}", err=True)
     if not quiet:
-        click.echo(_summary(report, db or config.store.path), err=True)
+        echo(_summary(report, db or config.store.path), err=True)
     return report
 
 
@@ -181,11 +192,11 @@ def status(db: str | None, config_path: Path | None) -> None:
             failures = store.failures()
     except StorylineError as e:
         raise Fatal(str(e)) from None
-    click.echo(f"store: {path}")
-    click.echo("documents: " + ", ".join(f"{n} {k}(s)" for k, n in counts.items()))
-    click.echo(f"failures: {len(failures)}")
+    echo(f"store: {path}")
+    echo("documents: " + ", ".join(f"{n} {k}(s)" for k, n in counts.items()))
+    echo(f"failures: {len(failures)}")
     for f in failures:
-        click.echo(f"  {f.source}: {f.reason}")
+        echo(f"  {f.source}: {f.reason}")
 
 
 @cli.command()
@@ -198,7 +209,7 @@ def sources(db: str | None, config_path: Path | None, as_json: bool) -> None:
     if graph is None:
         return
     docs = graph["documents"]
-    click.echo(
+    echo(
         f"{len(docs)} document(s), {graph['independent_sources']} independent source(s), "
         f"{len(graph['derivations'])} derivation(s)"
     )
@@ -206,19 +217,19 @@ def sources(db: str | None, config_path: Path | None, as_json: bool) -> None:
         if fam["size"] < 2:
             continue
         credits = ", ".join(fam["credited_sources"])
-        click.echo(
+        echo(
             f"\nfamily {fam['id'][:12]} ({fam['size']} documents)"
             + (f", credits: {credits}" if credits else "")
         )
         for doc_id in fam["documents"]:
-            click.echo(f"  {doc_id[:12]}  {_label(docs[doc_id])}")
+            echo(f"  {doc_id[:12]}  {_label(docs[doc_id])}")
         members = set(fam["documents"])
         for d in graph["derivations"]:
             if d["source_id"] not in members:
                 continue
             arrow = "--" if d["direction"] == "unknown" else "->"
             evidence = "; ".join(d["direction_evidence"])
-            click.echo(
+            echo(
                 f"    {d['source_id'][:12]} {arrow} {d['derived_id'][:12]}  {d['relation']}"
                 f" (shared {d['shared_source']:.0%} / {d['shared_derived']:.0%}"
                 + (f"; {d['direction']}: {evidence}" if evidence else "")
@@ -235,18 +246,20 @@ def stories(db: str | None, config_path: Path | None, as_json: bool) -> None:
     found = _query(api.stories, db, config_path, as_json)
     if found is None:
         return
-    click.echo(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'}")
+    echo(f"{len(found)} stor{'y' if len(found) == 1 else 'ies'}")
     for story in found:
         dates = " to ".join(dict.fromkeys(
             d for d in (story["first_published"], story["last_published"]) if d
         ))  # fmt: skip
-        click.echo(
-            f"\n{story['id'][:18]}  {story['title'] or '(untitled)'}\n"
+        leads = [m["lead"] for m in story["members"] if m.get("lead")]
+        untitled = f"(untitled) \u201c{leads[0]}\u201d" if leads else "(untitled)"
+        echo(
+            f"\n{story['id'][:18]}  {story['title'] or untitled}\n"
             f"  {story['size']} document(s), {story['independent_sources']} independent "
             f"source(s)" + (f", {dates}" if dates else "")
         )
         for m in story["members"]:
-            click.echo(f"    {m['id'][:12]}  {_label(m)}")
+            echo(f"    {m['id'][:12]}  {_label(m)}")
 
 
 @cli.command(name="eval")
@@ -288,8 +301,8 @@ def eval_command(datasets: Path | None, task: tuple[str, ...]) -> None:
             result = module.run(root)
         except (FileNotFoundError, ImportError) as e:
             raise Fatal(f"{name}: {e}") from None
-        click.echo(f"## {titles[name]}\n")
-        click.echo(module.markdown(result) + "\n")
+        echo(f"## {titles[name]}\n")
+        echo(module.markdown(result) + "\n")
 
 
 @cli.command()
@@ -307,17 +320,18 @@ def entities(
         return
     if label:
         found = [e for e in found if e["label"] == label.upper()]
-    click.echo(f"{len(found)} entit{'y' if len(found) == 1 else 'ies'}")
+    echo(f"{len(found)} entit{'y' if len(found) == 1 else 'ies'}")
     for e in found[:limit]:
         aliases = ", ".join(f"{a['text']} ({a['count']})" for a in e["aliases"])
-        click.echo(
+        echo(
             f"  {e['label']:<6} {e['name']}  [{len(e['mentions'])} mentions, "
             f"{len(e['documents'])} documents]  {aliases}"
         )
 
 
 def _label(doc: dict[str, Any]) -> str:
-    parts = [doc.get("outlet"), doc.get("published"), doc.get("title") or doc["source"]]
+    lead = f"\u201c{doc['lead']}\u201d" if doc.get("lead") else None
+    parts = [doc.get("outlet"), doc.get("published"), doc.get("title") or lead or doc["source"]]
     return " | ".join(p for p in parts if p)
 
 
@@ -335,21 +349,21 @@ def demo(out: Path) -> None:
     db = out / "demo.db"
     corpus = resources.files("storyline.demo").joinpath("corpus")
     with resources.as_file(corpus) as corpus_path:
-        click.echo(f"Analysing the demo corpus in {corpus_path} ...", err=True)
+        echo(f"Analysing the demo corpus in {corpus_path} ...", err=True)
         report = _run_analyze([str(corpus_path)], db, Config(), quiet=False, progress=False)
     export_path = out / "demo.json"
     api.export("json", db=db, out=export_path)
     graph = api.sources(db=db)
     found = api.stories(db=db)
-    click.echo(
+    echo(
         f"Found:  {len(graph['documents'])} documents, {len(found)} stories, "
         f"{len(graph['derivations'])} reuse relation(s), "
         f"{graph['independent_sources']} independent sources"
     )
-    click.echo(f"Store:  {db}")
-    click.echo(f"Export: {export_path}")
-    click.echo(f"Try:    storyline stories --db {db}")
-    click.echo(f"        storyline sources --db {db}")
+    echo(f"Store:  {db}")
+    echo(f"Export: {export_path}")
+    echo(f"Try:    storyline stories --db {db}")
+    echo(f"        storyline sources --db {db}")
     sys.exit(0 if report.ok else 1)
 
 
@@ -363,7 +377,7 @@ def _query(fn: Any, db: str | None, config_path: Path | None, as_json: bool) -> 
     except StorylineError as e:
         raise Fatal(str(e)) from None
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        echo(json.dumps(result, ensure_ascii=False, indent=2))
         return None
     return result
 

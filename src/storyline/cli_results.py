@@ -11,7 +11,16 @@ from typing import Any
 import click
 
 from storyline import api
-from storyline.cli import CONFIG_OPTION, DB_OPTION, Fatal, _config, _query, _require_store, cli
+from storyline.cli import (
+    CONFIG_OPTION,
+    DB_OPTION,
+    Fatal,
+    _config,
+    _query,
+    _require_store,
+    cli,
+    echo,
+)
 from storyline.errors import StorylineError
 
 PLOVER = click.Choice(
@@ -59,20 +68,20 @@ def events(db: str | None, config_path: Path | None, as_json: bool, **filters: A
     found = _query(functools.partial(api.events, **filters), db, config_path, as_json)
     if found is None:
         return
-    click.echo(f"{len(found)} event(s)")
+    echo(f"{len(found)} event(s)")
     for e in found:
         actors = ", ".join(_ref(a) for a in e["actors"]) or "?"
         targets = ", ".join(_ref(a) for a in e["targets"])
         place = f" in {_ref(e['location'])}" if e.get("location") else ""
         flag = "  [conflicting dates]" if e.get("conflicting_dates") else ""
-        click.echo(
+        echo(
             f"\n{e['id']}  {e['event_type']}  {_date(e['date'])}{flag}\n"
             f"  {actors} -> {targets or '?'}{place}  ({e['modality']})\n"
             f"  {len(e['mentions'])} mention(s), {len(e['documents'])} document(s), "
             f"{e['independent_sources']} independent source(s)"
         )
         for m in e["mentions"][:3]:
-            click.echo(f"    {m['evidence']['document_id'][:12]}: {m['sentence']['text'][:110]}")
+            echo(f"    {m['evidence']['document_id'][:12]}: {m['sentence']['text'][:110]}")
 
 
 @cli.command()
@@ -88,7 +97,7 @@ def timeline(db: str | None, config_path: Path | None, as_json: bool, **filters:
         if t.get("source") == "published":
             when = f"<= {when}"
         flag = " !" if t.get("conflicting_dates") else ""
-        click.echo(
+        echo(
             f"{when:<14} {t.get('precision') or '':<8} {t['event_type']:<10} {t['label']}"
             f"  [{t['mentions']} mention(s), {t['independent_sources']} source(s)]{flag}"
         )
@@ -106,11 +115,11 @@ def claims(db: str | None, config_path: Path | None, as_json: bool, **filters: A
     found = _query(functools.partial(api.claims, **filters), db, config_path, as_json)
     if found is None:
         return
-    click.echo(f"{len(found)} claim(s)")
+    echo(f"{len(found)} claim(s)")
     for c in found:
         owner = f" ({_ref(c['owner'])})" if c.get("owner") else ""
         who = f", says {_ref(c['speaker'])}" if c.get("speaker") else ""
-        click.echo(
+        echo(
             f"  {c['evidence']['text']:<24} {c.get('counted') or '?'}{owner}  "
             f"[{c.get('modality')}{who}]  {c['evidence']['document_id'][:12]}"
         )
@@ -132,13 +141,13 @@ def conflicts(db: str | None, config_path: Path | None, as_json: bool, **filters
     found = _query(functools.partial(api.conflicts, **filters), db, config_path, as_json)
     if found is None:
         return
-    click.echo(f"{len(found)} group(s)")
+    echo(f"{len(found)} group(s)")
     for g in found:
         owner = f" of {g['owner']}" if g.get("owner") else ""
-        click.echo(f"\n{g['id']}  {g['status'].upper()}: {g['counted']}{owner}")
+        echo(f"\n{g['id']}  {g['status'].upper()}: {g['counted']}{owner}")
         for v in g["values"]:
             quotes = " | ".join(e["text"] for e in v["evidence"][:2])
-            click.echo(
+            echo(
                 f"  {v['value']!s:>10}  {v['independent_sources']} independent source(s), "
                 f"{len(v['documents'])} document(s): {quotes}"
             )
@@ -156,11 +165,11 @@ def quotes(db: str | None, config_path: Path | None, as_json: bool, **filters: A
     found = _query(functools.partial(api.quotes, **filters), db, config_path, as_json)
     if found is None:
         return
-    click.echo(f"{len(found)} quote(s)")
+    echo(f"{len(found)} quote(s)")
     for q in found:
         speaker = _ref(q["speaker"]) if q.get("speaker") else "unknown"
         text = q["text"] if len(q["text"]) < 120 else q["text"][:117] + "..."
-        click.echo(f"  {speaker}: {'“' + text + '”' if q['kind'] == 'direct' else text}")
+        echo(f"  {speaker}: {'“' + text + '”' if q['kind'] == 'direct' else text}")
 
 
 @cli.command()
@@ -182,7 +191,7 @@ def report(db: str | None, config_path: Path | None, out: Path, title: str | Non
         written = api.report(out, db=path, config=config, title=title)
     except StorylineError as e:
         raise Fatal(str(e)) from None
-    click.echo(f"Report: {written}")
+    echo(f"Report: {written}")
 
 
 @cli.command()

@@ -24,6 +24,16 @@ def evidence(texts: Mapping[str, str], doc_id: str, start: int, end: int) -> dic
     return {"document_id": doc_id, "start": start, "end": end, "text": text[start:end]}
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` with its whitespace collapsed, cut at a word boundary to at most ``limit``
+    characters and marked with "…" where it was cut."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
 class EntityRefs:
     """Entity mention spans of the ``entities`` section, to turn spans into entity references."""
 

@@ -25,6 +25,7 @@ from typing import Any
 from storyline.events.merge import Event
 from storyline.events.model import MODALITIES, EventMention
 from storyline.evidence import EntityRefs as _Entities
+from storyline.evidence import clip
 from storyline.evidence import evidence as _evidence
 
 __all__ = ["date_precise_to_day", "events_section", "timeline_section"]
@@ -67,11 +68,7 @@ def _date(texts: Mapping[str, str], m: EventMention) -> dict[str, Any]:
 
 
 def _label(texts: Mapping[str, str], m: EventMention) -> str:
-    words = " ".join(texts[m.doc_id][m.sentence_start : m.sentence_end].split())
-    if len(words) <= LABEL_CHARS:
-        return words
-    cut = words[:LABEL_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    return clip(texts[m.doc_id][m.sentence_start : m.sentence_end], LABEL_CHARS)
 
 
 def _mention_item(texts: Mapping[str, str], ents: _Entities, m: EventMention) -> dict[str, Any]:
