@@ -114,9 +114,9 @@ def _same_arg(
     )
     if ea is not None and eb is not None:
         return ea == eb
-    if (ea is None or eb is None) and a.key and b.key:
+    if a.key and b.key:
         return a.key == b.key
-    return _key(a, a_doc, entity_of) == _key(b, b_doc, entity_of)
+    return (ea or _key(a, a_doc, None)) == (eb or _key(b, b_doc, None))
 
 
 def group_claims(

@@ -273,10 +273,12 @@ def _link_compound_surnames(
     """Two-word names that end a longer name of the document, else of the story, take its
     key: compound surnames ("Abdul-Mahdi" for "Adel Abdul Mahdi", "bin Salman", "Lopez
     Obrador"). In a story the longer name must be the only one so ending."""
-    in_story: dict[str, Counter[str]] = defaultdict(Counter)
+    # By story and folded last word, so a short name looks only at names it could end.
+    in_story: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for i, m in enumerate(ms):
-        if m.label == "PERSON" and m.kind == "name" and len(keys[i].split()) > 2:
-            in_story[story[m.doc_id]][keys[i]] += 1
+        kw = keys[i].split()
+        if m.label == "PERSON" and m.kind == "name" and len(kw) > 2:
+            in_story[(story[m.doc_id], translit_token(kw[-1]))][keys[i]] += 1
     for i, m in enumerate(ms):
         ws = keys[i].split()
         if m.label != "PERSON" or m.kind != "name" or len(ws) != 2:
@@ -291,7 +293,7 @@ def _link_compound_surnames(
             before = [(s, k) for s, k in near if s < m.start]
             keys[i] = max(before)[1] if before else min(near)[1]
             continue
-        counts = in_story.get(story[m.doc_id], Counter())
+        counts = in_story.get((story[m.doc_id], translit_token(ws[-1])), Counter())
         people = _distinct_names([k for k in counts if ends(k)])
         if len(people) == 1:
             keys[i] = min(people[0], key=lambda k: (-counts[k], k))
