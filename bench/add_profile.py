@@ -1,0 +1,81 @@
+"""Where an incremental add spends its time: each corpus step timed, on a kept store.
+
+Run from the repository root, after ``bench.scale --keep DIR`` kept a size::
+
+    .venv/bin/python -m bench.add_profile /tmp/keep/5000
+
+It copies ``DIR/<size>/stores/full.db``, adds ``DIR/<size>/extra/`` to the copy with
+``storyline.analyze`` and prints the wall time of the add and of each corpus step
+(the functions below, wrapped with a timer; nested steps count in their callers too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+STEPS = {
+    "storyline.corpus.run": [
+        "update_corpus", "update_derivations", "update_time_expressions", "update_stories",
+        "update_entities", "update_summary",
+    ],
+    "storyline.corpus.language": ["update_language"],
+    "storyline.entities.canonical": ["canonical_entities"],
+    "storyline.events.merge": ["merge_events"],
+    "storyline.events.sections": ["events_section"],
+    "storyline.claims.conflicts": ["group_claims", "claims_section", "conflicts_section"],
+    "storyline.quotes.sections": ["quotes_section"],
+    "storyline.outputs.summary": ["summary_section"],
+}  # fmt: skip
+
+
+def _timed(totals: dict[str, float], name: str, fn: Any) -> Any:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[name] = totals.get(name, 0.0) + time.perf_counter() - start
+
+    return wrapper
+
+
+def profile_add(kept: Path) -> tuple[float, dict[str, float]]:
+    """``(wall seconds of the add, seconds per step)`` for the kept size folder ``kept``."""
+    import storyline
+    from storyline.store.sqlite import SQLiteStore
+
+    totals: dict[str, float] = {}
+    for module_name, names in STEPS.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            setattr(module, name, _timed(totals, name, getattr(module, name)))
+    for name in ("put_section", "get_section"):
+        setattr(SQLiteStore, name, _timed(totals, name, getattr(SQLiteStore, name)))
+    with tempfile.TemporaryDirectory(prefix="storyline-add-") as tmp:
+        db = Path(tmp) / "add.db"
+        shutil.copy(kept / "stores" / "full.db", db)
+        start = time.perf_counter()
+        storyline.analyze([kept / "extra"], db=db)
+        return time.perf_counter() - start, totals
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("kept", type=Path, help="a size folder kept by bench.scale --keep")
+    args = parser.parse_args(argv)
+    wall, totals = profile_add(args.kept)
+    print(f"add: {wall:.2f} s")
+    for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:26s} {seconds:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
