@@ -268,3 +268,20 @@ def test_import_storyline_does_not_load_jinja() -> None:
     code = "import storyline, storyline.outputs.report, sys; print('jinja2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_untitled_story_and_document_show_the_start_of_their_text() -> None:
+    doc = Document(
+        id="d" * 24, source="fixtures/blog/page.html#post-2",
+        text="<b>The night ferry</b> left Port Vell two hours late on Sunday, its crew said.",
+    )  # fmt: skip
+    store = MemoryStore()
+    store.add_documents([doc])
+    store.put_section("stories", [{
+        "id": "story-1", "documents": [doc.id], "size": 1, "title": None,
+        "first_published": None, "last_published": None, "independent_sources": 1,
+    }])  # fmt: skip
+    page = build_report(store)
+    assert "(untitled) \u201c&lt;b&gt;The night ferry&lt;/b&gt; left Port Vell" in page
+    assert "page.html#post-2: \u201c&lt;b&gt;The night ferry" in page
+    assert "<b>The night" not in page

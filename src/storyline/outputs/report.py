@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from storyline.evidence import clip
 from storyline.model import Document
 from storyline.outputs import svg
 from storyline.outputs.summary import summary_section
@@ -30,6 +31,8 @@ from storyline.store.base import Store
 
 TEMPLATE_DIR = Path(__file__).with_name("templates") / "report"
 EXCERPT_CHARS = 600
+LEAD_CHARS = 48
+"""How much of an untitled document's text labels it (twice this for a story)."""
 
 SCRIPT = """document.querySelectorAll("input[data-filter]").forEach(function (box) {
   var rows = document.querySelectorAll(box.getAttribute("data-filter"));
@@ -65,8 +68,24 @@ def safe_url(url: str | None) -> str | None:
 def _doc_label(doc: Document | None, doc_id: str) -> str:
     if doc is None:
         return doc_id
-    # the file name, not the whole path, when the input names neither outlet nor title
-    return doc.outlet or doc.title or doc.source.rstrip("/").rsplit("/", 1)[-1] or doc.source
+    if doc.outlet or doc.title:
+        return doc.outlet or doc.title or doc_id
+    # The file name, not the whole path, when the input names neither outlet nor title, and
+    # the start of the text: the posts of one page share their file.
+    name = doc.source.rstrip("/").rsplit("/", 1)[-1] or doc.source
+    lead = clip(doc.text[:200], LEAD_CHARS)
+    return f"{name}: \u201c{lead}\u201d" if lead else name
+
+
+def _story_label(story: Mapping[str, Any], docs: Mapping[str, Document]) -> str:
+    """A story's title, else "(untitled)" with the start of its first document's text."""
+    if story.get("title"):
+        return str(story["title"])
+    for doc_id in story.get("documents", ()):
+        doc = docs.get(doc_id)
+        if doc is not None and doc.text.strip():
+            return f"(untitled) \u201c{clip(doc.text[:300], 2 * LEAD_CHARS)}\u201d"
+    return "(untitled)"
 
 
 def report_context(store: Store, *, title: str | None = None) -> dict[str, Any]:
@@ -76,6 +95,7 @@ def report_context(store: Store, *, title: str | None = None) -> dict[str, Any]:
         A dict of plain values and two SVG strings (already escaped).
     """
     docs = list(store.iter_documents())
+    by_id = {d.id: d for d in docs}
     sections = {
         name: store.get_section(name)
         for name in (
@@ -134,7 +154,7 @@ def report_context(store: Store, *, title: str | None = None) -> dict[str, Any]:
         "quotes_by_speaker": sorted(quotes_by_speaker.items()),
         "summary": summary,
         "summary_computed": summary_computed,
-        "story_title": {s.get("id"): s.get("title") for s in sections["stories"]},
+        "story_title": {s.get("id"): _story_label(s, by_id) for s in sections["stories"]},
         "derivations": sections["derivations"],
         "timeline_svg": svg.timeline_svg(timeline),
         "copy_graph_svg": svg.copy_graph_svg(nodes, sections["derivations"]),
