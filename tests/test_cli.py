@@ -159,11 +159,18 @@ def test_hostile_text_cannot_drive_the_terminal(tmp_path) -> None:
             assert bad not in out and bad not in err, (command, bad)
     code, out, _ = run("stories", "--db", db)
     # An untitled document is shown by the start of its text, its escapes visible.
-    assert "(untitled) \u201cThe ferry \\x1b[31mleft" in out
+    assert "(untitled) \u201cThe ferry \\u001b[31mleft" in out
+    # The same escapes keep --json valid, and it reads back as the stored text.
+    code, out, _ = run("stories", "--db", db, "--json")
+    (story,) = json.loads(out)
+    assert story["members"][0]["lead"].startswith("The ferry \x1b[31mleft\x1b[0m")
 
 
 def test_terminal_safe_keeps_newlines_and_tabs() -> None:
     from storyline.outputs.terminal import terminal_safe
 
     assert terminal_safe("a\tb\nc") == "a\tb\nc"
-    assert terminal_safe("\x00\x9b\u2066x") == "\\x00\\x9b\\u2066x"
+    assert terminal_safe("\x00\x9b\u2066x") == "\\u0000\\u009b\\u2066x"
+    # C1 controls and DEL, which json.dumps leaves as they are, become JSON escapes.
+    raw = json.dumps({"t": "a\x85b\x7fc\u202ed"}, ensure_ascii=False)
+    assert json.loads(terminal_safe(raw)) == {"t": "a\x85b\x7fc\u202ed"}

@@ -87,16 +87,6 @@ def _compatible_dates(a: Claim, b: Claim) -> bool:
     return a.date[:n] == b.date[:n]
 
 
-def _key(
-    arg: object, doc_id: str, entity_of: Mapping[tuple[str, int, int], str] | None
-) -> str | None:
-    if arg is None:
-        return None
-    if entity_of is not None and (doc_id, arg.start, arg.end) in entity_of:  # type: ignore[attr-defined]
-        return entity_of[(doc_id, arg.start, arg.end)]  # type: ignore[attr-defined]
-    return arg.key or arg.text.lower()  # type: ignore[attr-defined]
-
-
 def _same_arg(
     a: Arg | None,
     a_doc: str,
@@ -116,7 +106,7 @@ def _same_arg(
         return ea == eb
     if a.key and b.key:
         return a.key == b.key
-    return (ea or _key(a, a_doc, None)) == (eb or _key(b, b_doc, None))
+    return (ea or a.key or a.text.lower()) == (eb or b.key or b.text.lower())
 
 
 def group_claims(

@@ -252,8 +252,7 @@ def _link_surnames(ms: list[Mention], keys: list[str], story: Mapping[str, str])
                 keys[i] = first.pop()
                 continue
         if near:
-            before = [(s, k) for s, k in near if s < m.start]
-            keys[i] = max(before)[1] if before else min(near)[1]
+            keys[i] = _closest(near, m.start)
             continue
         if m.label != "PERSON":
             continue  # across documents only the model's own PERSON mentions link
@@ -283,20 +282,28 @@ def _link_compound_surnames(
         ws = keys[i].split()
         if m.label != "PERSON" or m.kind != "name" or len(ws) != 2:
             continue
-
-        def ends(k: str, ws: list[str] = ws) -> bool:
-            kw = k.split()
-            return len(kw) > 2 and all(same_token(a, b) for a, b in zip(kw[-2:], ws, strict=True))
-
-        near = [(s, k) for s, k in in_doc.get(m.doc_id, ()) if ends(k)]
+        near = [(s, k) for s, k in in_doc.get(m.doc_id, ()) if _ends_with(k, ws)]
         if near:
-            before = [(s, k) for s, k in near if s < m.start]
-            keys[i] = max(before)[1] if before else min(near)[1]
+            keys[i] = _closest(near, m.start)
             continue
         counts = in_story.get((story[m.doc_id], translit_token(ws[-1])), Counter())
-        people = _distinct_names([k for k in counts if ends(k)])
+        people = _distinct_names([k for k in counts if _ends_with(k, ws)])
         if len(people) == 1:
             keys[i] = min(people[0], key=lambda k: (-counts[k], k))
+
+
+def _ends_with(key: str, ws: list[str]) -> bool:
+    """Whether a longer key ends with the words ``ws`` (transliteration-insensitive)."""
+    kw = key.split()
+    return len(kw) > len(ws) and all(
+        same_token(a, b) for a, b in zip(kw[-len(ws) :], ws, strict=True)
+    )
+
+
+def _closest(near: list[tuple[int, str]], start: int) -> str:
+    """The key of the nearest ``(offset, key)`` before ``start``, else of the first after."""
+    before = [(s, k) for s, k in near if s < start]
+    return max(before)[1] if before else min(near)[1]
 
 
 def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, str]) -> None:

@@ -313,10 +313,6 @@ def _token_words(text: str) -> tuple[str, ...]:
     return tuple(translit_token(w) for w in words(text))
 
 
-def _article(tok: Token) -> bool:
-    return tok.lower_ in ARABIC_ARTICLES
-
-
 def _gazetteer_matches(parsed: Doc, gaz: Gazetteer) -> list[tuple[int, int, GazetteerEntry, bool]]:
     """Gazetteer names in the text, longest first: ``(tok start, tok end, entry, bigger)``.
 
@@ -348,7 +344,11 @@ def _gazetteer_matches(parsed: Doc, gaz: Gazetteer) -> list[tuple[int, int, Gaze
         # word sequence dropped it: an article with its hyphen, or "al"/"el" before a name.
         # Not any hyphen or short word ("US-Iran", "an Iran-backed", "so long as Iran").
         while start > 0:
-            if start > 1 and parsed[start - 1].text == "-" and _article(parsed[start - 2]):
+            if (
+                start > 1
+                and parsed[start - 1].text == "-"
+                and parsed[start - 2].lower_ in ARABIC_ARTICLES
+            ):
                 start -= 2
             elif parsed[start - 1].lower_ in ("al", "el"):
                 start -= 1

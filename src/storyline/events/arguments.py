@@ -174,7 +174,7 @@ def date_of(
             for t in inside
             if subtree[0] <= t.start
             and t.end <= subtree[1]
-            and (t.precision not in _ERA_PRECISIONS or _in_clause(sent, t, tok, pred))
+            and (t.precision not in _ERA_PRECISIONS or _in_clause(t, tok, pred))
         ]
         near = attached or [t for t in inside if t.precision not in _ERA_PRECISIONS]
         if near:
@@ -185,10 +185,10 @@ def date_of(
     return None, None, "unknown", None
 
 
-def _in_clause(sent: Span, t: Timex, tok: Token, pred: Token) -> bool:
+def _in_clause(t: Timex, tok: Token, pred: Token) -> bool:
     """Whether the expression hangs on the trigger or its predicate before any other
     verb: "invaded in the 19th century", not "as X of 21st Century Wire reported"."""
-    span = sent.doc.char_span(t.start, t.end, alignment_mode="expand")
+    span = tok.doc.char_span(t.start, t.end, alignment_mode="expand")
     if span is None:
         return False
     head = span.root

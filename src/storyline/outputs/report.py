@@ -69,7 +69,7 @@ def _doc_label(doc: Document | None, doc_id: str) -> str:
     if doc is None:
         return doc_id
     if doc.outlet or doc.title:
-        return doc.outlet or doc.title or doc_id
+        return str(doc.outlet or doc.title)
     # The file name, not the whole path, when the input names neither outlet nor title, and
     # the start of the text: the posts of one page share their file.
     name = doc.source.rstrip("/").rsplit("/", 1)[-1] or doc.source
