@@ -116,6 +116,20 @@ def test_families_and_independent_sources() -> None:
     assert independent_sources([d.id for d in docs], loose) == 5
 
 
+def test_articles_of_one_outlet_are_one_source_before_and_after_a_credit() -> None:
+    # Two unrelated articles of one outlet are one witness whether or not a third
+    # document credits that outlet: adding documents only ever joins families.
+    a = doc("a", text="A harbour strike closed the docks for a day.", outlet="Lorvik Post")
+    b = doc("b", text="The city council voted on bus fares.", outlet="lorvik post")
+    c = doc("c", text="A school reopened after repairs.", outlet="Other Daily")
+    before = family_index(families([a, b, c], []))
+    assert before["a"] == before["b"] != before["c"]
+    credit = doc("d", text="Fishing quotas were cut.", credited_sources=("Lorvik Post",))
+    after = family_index(families([a, b, c, credit], []))
+    assert after["a"] == after["b"] == after["d"] != after["c"]
+    assert family_index(families([a, b, c], [], merge_shared_credits=False))["b"] == "b"
+
+
 @pytest.mark.parametrize("order", [0, 1])
 def test_deterministic_whatever_the_input_order(order: int) -> None:
     docs = [doc("wire"), doc("repost-with-comment"), doc("excerpt")]

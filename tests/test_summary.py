@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.model import Document, Published
-from storyline.outputs.summary import split_sentences, summary_section
+from storyline.outputs.summary import split_sentences, story_key, summary_section
 
 SHARED = "The Lantern Dock warehouse in Port Vell burned for six hours on Monday night."
 WIRE = (
@@ -90,3 +90,15 @@ def test_deterministic_whatever_the_input_order() -> None:
     a = summary_section(DOCS, STORIES, DERIVATIONS, FAMILIES)
     b = summary_section(list(reversed(DOCS)), STORIES, DERIVATIONS, FAMILIES)
     assert a == b
+
+
+def test_story_key_sees_which_documents_share_a_family_not_the_family_id() -> None:
+    copies = {"r" * 24}
+    key = story_key(DOCS, copies, {"r" * 24: "fam_a", "w" * 24: "fam_a"}, 5)
+    # The same grouping under another family id (a document joined elsewhere): same key.
+    assert story_key(DOCS, copies, {"r" * 24: "fam_b", "w" * 24: "fam_b"}, 5) == key
+    # Another grouping, other copies or another length: another key.
+    assert story_key(DOCS, copies, {}, 5) != key
+    assert story_key(DOCS, copies, {"l" * 24: "fam_a", "w" * 24: "fam_a"}, 5) != key
+    assert story_key(DOCS, set(), {"r" * 24: "fam_a", "w" * 24: "fam_a"}, 5) != key
+    assert story_key(DOCS, copies, {"r" * 24: "fam_a", "w" * 24: "fam_a"}, 4) != key

@@ -47,6 +47,18 @@ class EntityRefs:
         for spans in self._spans.values():
             spans.sort()
 
+    @classmethod
+    def from_spans(cls, spans: Mapping[str, Sequence[tuple[int, int, str, str]]]) -> EntityRefs:
+        """From document id -> sorted ``(start, end, entity id, name)`` (no section needed)."""
+        refs = cls(())
+        refs._spans = {doc: list(found) for doc, found in spans.items()}
+        return refs
+
+    @classmethod
+    def of(cls, entities: Sequence[Mapping[str, Any]] | EntityRefs) -> EntityRefs:
+        """``entities`` as references: section items are indexed, an index is kept."""
+        return entities if isinstance(entities, EntityRefs) else cls(entities)
+
     def ref(self, texts: Mapping[str, str], doc_id: str, arg: Arg | None) -> dict[str, Any] | None:
         """The reference for ``arg``: the first entity whose mention overlaps it, else
         its words as written with ``entity_id`` None; None for no argument."""

@@ -1,10 +1,14 @@
 """Derivation families: how many independent sources stand behind a fact.
 
 Documents linked by any derivation (a copy, a repost, an excerpt, a rewrite)
-form one family, and so do documents that credit the same source ("Source:
-AFP", "according to Reuters") or whose outlet another credits: two outlets
-printing the same agency story are one witness, not two. A fact carried by
-documents from three families has three independent sources.
+form one family, and so do documents that name the same source, as their
+outlet or as a credit ("Source: AFP", "according to Reuters"): two outlets
+printing the same agency story are one witness, not two, and so are two
+articles of one outlet. A fact carried by documents from three families has
+three independent sources.
+
+Every family is the closure of such links, so adding documents only ever joins
+families: what a family holds never depends on the order documents came in.
 """
 
 from __future__ import annotations
@@ -67,8 +71,8 @@ def families(
     Args:
         docs: the analysed documents.
         derivations: reuse relations among them.
-        merge_shared_credits: also join documents crediting the same source, and a
-            document with any document that credits its outlet.
+        merge_shared_credits: also join documents that name the same source, as
+            their outlet or in a credit.
     """
     uf = _UnionFind(d.id for d in docs)
     for d in derivations:
@@ -82,9 +86,6 @@ def families(
                     uf.union(first_by_name[name], doc.id)
                 else:
                     first_by_name[name] = doc.id
-        for doc in docs:
-            if doc.outlet and doc.outlet.casefold() in first_by_name:
-                uf.union(first_by_name[doc.outlet.casefold()], doc.id)
     groups: dict[str, list[Document]] = {}
     for doc in docs:
         groups.setdefault(uf.find(doc.id), []).append(doc)
@@ -103,7 +104,11 @@ def families(
 
 
 def _credit_keys(doc: Document) -> set[str]:
-    return {c.casefold() for c in doc.credited_sources}
+    """The sources a document names: the ones it credits and its own outlet."""
+    keys = {c.casefold() for c in doc.credited_sources}
+    if doc.outlet:
+        keys.add(doc.outlet.casefold())
+    return keys
 
 
 def family_index(fams: Sequence[Family]) -> dict[str, str]:

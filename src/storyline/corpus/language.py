@@ -16,10 +16,11 @@ import dataclasses
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from storyline.config import Config
+from storyline.evidence import EntityRefs
 from storyline.model import Document
 from storyline.store import Store
 
@@ -68,8 +69,18 @@ def update_language(
     mentions: Mapping[str, Sequence[Any]],
     story_of: Mapping[str, str],
     family_of: Mapping[str, str],
+    *,
+    entities: Sequence[Mapping[str, Any]] | None = None,
+    reuse: bool = False,
 ) -> dict[str, int]:
     """Write the ``events``, ``timeline``, ``claims``, ``conflicts`` and ``quotes`` sections.
+
+    Every step but the timeline stays inside a story (events merge within stories,
+    claims group within stories), so with ``reuse`` a story whose inputs are those of
+    the last run keeps its items: its documents, which of them share a family, and
+    the entity each entity mention of theirs belongs to (ids and names), hashed into
+    a key kept in the internal section ``language_state``. The result is the one a
+    run over everything gives.
 
     Args:
         store: the store (its parse, time-expression and entity sections are read).
@@ -79,46 +90,155 @@ def update_language(
             skipped, such as other languages, are left out here too).
         story_of: document id -> story id.
         family_of: document id -> derivation family id (independent sources).
+        entities: the ``entities`` section's items (read from the store when None).
+        reuse: keep the items of stories whose key is unchanged since the last run.
 
     Returns:
         How many items each section got.
     """
-    from storyline.nlp.parse import iter_parsed
-    from storyline.nlp.timex import Timex
+    from storyline.events.sections import timeline_section
 
     if not (config.events.enabled or config.claims.enabled or config.quotes.enabled):
         return {}
     docs = [d for d in docs if d.id in mentions]
+    if entities is None:
+        entities = store.get_section("entities")
+    spans = entity_spans(entities)
+    feature = _feature_name(config)
+    keys: dict[str, str] = {}
+    if _story_local(config) and story_of and all(d.id in story_of for d in docs):
+        members: dict[str, list[str]] = defaultdict(list)
+        for d in docs:
+            members[story_of[d.id]].append(d.id)
+        keys = {
+            story: _story_key(feature, story, ids, spans, family_of)
+            for story, ids in members.items()
+        }
+    before = {x["key"] for x in store.get_section("language_state")} if reuse and keys else set()
+    kept = {story for story, key in keys.items() if key in before}
+    todo = [d for d in docs if story_of.get(d.id) not in kept] if kept else docs
+    sections = _language_sections(
+        store, todo, config, mentions, story_of, family_of, spans, feature
+    )
+    if kept:
+        for name in SECTIONS:
+            old = store.get_section(name)
+            sections[name].extend(x for x in old if _item_story(name, x, story_of) in kept)
+            sections[name].sort(key=ORDER[name])
+    for name in SECTIONS:
+        store.put_section(name, sections[name])
+    events_items = sections["events"]
+    store.put_section("timeline", timeline_section(events_items) if events_items else [])
+    state = [{"story_id": story, "key": key} for story, key in sorted(keys.items())]
+    store.put_section("language_state", state)
+    return {name: len(items) for name, items in sections.items()}
+
+
+SECTIONS = ("events", "claims", "conflicts", "quotes")
+"""The sections built here, besides the timeline (which is built from the events)."""
+
+ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
+    # Events by their first mention, claims in document order (extraction order within
+    # a document: the sort is stable), conflicts by their first claim, quotes by span.
+    "events": lambda e: (_span_key(e["mentions"][0]["evidence"]), e["id"]),
+    "claims": lambda c: c["evidence"]["document_id"],
+    "conflicts": lambda g: _span_key(g["values"][0]["evidence"][0])[:2],
+    "quotes": lambda q: (_span_key(q["evidence"]), q["kind"]),
+}
+
+
+def _span_key(ev: Mapping[str, Any]) -> tuple[str, int, int]:
+    return (ev["document_id"], ev["start"], ev["end"])
+
+
+def _item_story(name: str, item: Mapping[str, Any], story_of: Mapping[str, str]) -> str | None:
+    """The story an item of section ``name`` belongs to (by its first evidence)."""
+    ev = {
+        "events": lambda: item["mentions"][0]["evidence"],
+        "claims": lambda: item["evidence"],
+        "conflicts": lambda: item["values"][0]["evidence"][0],
+        "quotes": lambda: item["evidence"],
+    }[name]()
+    return story_of.get(ev["document_id"])
+
+
+def _story_local(config: Config) -> bool:
+    """Whether every section item depends on one story only (events merge within stories)."""
+    return config.events.merge_within_stories or not config.events.enabled
+
+
+def entity_spans(
+    entities: Sequence[Mapping[str, Any]],
+) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Document id -> its entity mentions as sorted ``(start, end, entity id, name)``."""
+    spans: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for e in entities:
+        for m in e["mentions"]:
+            spans[m["document_id"]].append((m["start"], m["end"], e["id"], e["name"]))
+    for found in spans.values():
+        found.sort()
+    return dict(spans)
+
+
+def _story_key(
+    feature: str,
+    story: str,
+    doc_ids: Sequence[str],
+    spans: Mapping[str, Sequence[tuple[int, int, str, str]]],
+    family_of: Mapping[str, str],
+) -> str:
+    """Everything a story's language items depend on, hashed: the settings and version
+    (in ``feature``), the story, its documents (never changed under an id), which of them
+    share a family (named by its first document here, so a family that grew elsewhere
+    leaves the key alone) and each document's entity mentions with their entity."""
+    first: dict[str, str] = {}
+    parts = []
+    for doc_id in sorted(doc_ids):
+        family = first.setdefault(family_of.get(doc_id, doc_id), doc_id)
+        parts.append((doc_id, family, spans.get(doc_id, [])))
+    raw = repr((feature, story, parts)).encode("utf-8")
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _language_sections(
+    store: Store,
+    docs: Sequence[Document],
+    config: Config,
+    mentions: Mapping[str, Sequence[Any]],
+    story_of: Mapping[str, str],
+    family_of: Mapping[str, str],
+    spans: Mapping[str, list[tuple[int, int, str, str]]],
+    feature: str,
+) -> dict[str, list[dict[str, Any]]]:
+    """The items of :data:`SECTIONS` for ``docs`` (their per-document feature computed
+    where missing), as a run over only these documents' stories gives them."""
+    from storyline.nlp.parse import iter_parsed
+    from storyline.nlp.timex import Timex
+
     by_id = {d.id: d for d in docs}
-    timex_values = store.get_features("timex_v1", [d.id for d in docs])
-
-    def timexes_of(doc_id: str) -> list[Timex]:
-        return [Timex(**t) for t in json.loads(timex_values.get(doc_id, b"[]"))]
-
-    name = _feature_name(config)
-    values = store.get_features(name, [d.id for d in docs])
+    values = store.get_features(feature, [d.id for d in docs])
     todo = [d for d in docs if d.id not in values]
     if todo:
+        timex_values = store.get_features("timex_v1", [d.id for d in todo])
         fresh: dict[str, bytes] = {}
         for doc_id, parsed in iter_parsed(store, todo, config.nlp):
-            found = document_language(
-                by_id[doc_id], parsed, mentions[doc_id], timexes_of(doc_id), config
-            )
+            timexes = [Timex(**t) for t in json.loads(timex_values.get(doc_id, b"[]"))]
+            found = document_language(by_id[doc_id], parsed, mentions[doc_id], timexes, config)
             fresh[doc_id] = json.dumps(found, ensure_ascii=False).encode()
-        store.put_features(name, fresh)
+        store.put_features(feature, fresh)
         values.update(fresh)
     per_doc = {d.id: json.loads(values[d.id]) for d in docs}
     texts = {d.id: d.text for d in docs}
-    entities = store.get_section("entities")
-    entity_of = SpanEntities(entities)
-    entity_names = {e["id"]: e["name"] for e in entities}
-    counts: dict[str, int] = {}
+    local = {d.id: spans[d.id] for d in docs if d.id in spans}
+    entity_of = SpanEntities(local)
+    refs = EntityRefs.from_spans(local)
+    entity_names = {ent: name for found in local.values() for _, _, ent, name in found}
 
     events_items: list[dict[str, Any]] = []
     if config.events.enabled:
         from storyline.events.merge import merge_events
         from storyline.events.model import mention_from_dict
-        from storyline.events.sections import events_section, timeline_section
+        from storyline.events.sections import events_section
 
         ems = [mention_from_dict(m) for d in docs for m in per_doc[d.id]["events"]]
         events = merge_events(
@@ -128,7 +248,7 @@ def update_language(
             texts=texts,
         )
         events_items = events_section(
-            events, texts=texts, entities=entities, family_of=family_of, story_of=story_of
+            events, texts=texts, entities=refs, family_of=family_of, story_of=story_of
         )
     event_at = _events_by_sentence(events_items)
 
@@ -143,7 +263,6 @@ def update_language(
         _link_claims(claim_items, events_items, event_at)
         groups = group_claims(claims, entity_of=entity_of, family_of=family_of, story_of=story_of)
         conflict_items = conflicts_section(groups, texts, family_of=family_of)
-    counts["claims"], counts["conflicts"] = len(claim_items), len(conflict_items)
 
     quote_items: list[dict[str, Any]] = []
     if config.quotes.enabled:
@@ -152,33 +271,34 @@ def update_language(
 
         quotes = [quote_from_dict(q) for d in docs for q in per_doc[d.id]["quotes"]]
         quote_items = quotes_section(
-            quotes, texts=texts, entities=entities, event_mentions_by_sentence=event_at
+            quotes, texts=texts, entities=refs, event_mentions_by_sentence=event_at
         )
-
-    store.put_section("events", events_items)
-    store.put_section("timeline", timeline_section(events_items) if events_items else [])
-    store.put_section("claims", claim_items)
-    store.put_section("conflicts", conflict_items)
-    store.put_section("quotes", quote_items)
-    counts["events"], counts["quotes"] = len(events_items), len(quote_items)
-    return counts
+    return {
+        "events": events_items,
+        "claims": claim_items,
+        "conflicts": conflict_items,
+        "quotes": quote_items,
+    }
 
 
 class SpanEntities(Mapping[tuple[str, int, int], str]):
     """(document id, start, end) -> the canonical entity whose mention the span holds.
 
     A span matches a mention it equals, contains or lies inside ("the Pentagon"
-    holds the mention "Pentagon"); among several, the longest overlap wins.
+    holds the mention "Pentagon"); among several, the longest overlap wins, and
+    among equal ones the first in (start, end, entity id) order.
+
+    Args:
+        spans: document id -> its entity mentions as sorted ``(start, end, entity id,
+            name)`` (:func:`entity_spans`).
     """
 
-    def __init__(self, entities: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, spans: Mapping[str, Sequence[tuple[int, int, str, str]]]) -> None:
         self._exact: dict[tuple[str, int, int], str] = {}
-        by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-        for e in entities:
-            for m in e["mentions"]:
-                self._exact[(m["document_id"], m["start"], m["end"])] = e["id"]
-                by_doc[m["document_id"]].append((m["start"], m["end"], e["id"]))
-        self._by_doc = {d: sorted(v) for d, v in by_doc.items()}
+        for doc, found in spans.items():
+            for start, end, ent, _ in found:
+                self._exact.setdefault((doc, start, end), ent)
+        self._by_doc = {d: [(s, e, ent) for s, e, ent, _ in v] for d, v in spans.items()}
 
     def __getitem__(self, key: tuple[str, int, int]) -> str:
         if key in self._exact:

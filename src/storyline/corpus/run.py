@@ -121,10 +121,19 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
         n_stories = update_stories(store, docs, config, family_index(fams), reuse=reuse)
     story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
     if config.entities.enabled:
-        mentions = update_entities(store, docs, config, story_of)
+        mentions, entities = update_entities(store, docs, config, story_of)
         from storyline.corpus.language import update_language
 
-        update_language(store, docs, config, mentions, story_of, family_index(fams))
+        update_language(
+            store,
+            docs,
+            config,
+            mentions,
+            story_of,
+            family_index(fams),
+            entities=entities,
+            reuse=reuse,
+        )
     if config.summary.enabled:
         update_summary(store, docs, config, reuse=reuse)
     store.put_section("corpus_state", [state])
@@ -348,11 +357,11 @@ def english(docs: Sequence[Document]) -> list[Document]:
 
 def update_entities(
     store: Store, docs: list[Document], config: Config, story_of: dict[str, str]
-) -> dict[str, list[Any]]:
+) -> tuple[dict[str, list[Any]], list[dict[str, Any]]]:
     """Canonical entities of the corpus, written as the ``entities`` section.
 
-    Returns each English document's corrected mentions (the later language stages
-    use them).
+    Returns each English document's corrected mentions and the section's items (the
+    later language stages use both).
 
     Each English document is parsed once (the parse is cached in the store) and
     its mentions are cached too; only the corpus-level canonicalisation runs again
@@ -381,8 +390,9 @@ def update_entities(
     mentions = [m for d in docs for m in by_doc[d.id]]
     entities = canonical_entities(mentions, story_of, ecfg)
     texts = {d.id: d.text for d in docs}
-    store.put_section("entities", [e.to_dict(texts) for e in entities])
-    return by_doc
+    items = [e.to_dict(texts) for e in entities]
+    store.put_section("entities", items)
+    return by_doc, items
 
 
 def story_params(config: Config) -> StoryParams:

@@ -114,7 +114,7 @@ def events_section(
     events: Sequence[Event],
     *,
     texts: Mapping[str, str],
-    entities: Sequence[Mapping[str, Any]],
+    entities: Sequence[Mapping[str, Any]] | _Entities,
     family_of: Mapping[str, str],
     story_of: Mapping[str, str],
 ) -> list[dict[str, Any]]:
@@ -123,7 +123,8 @@ def events_section(
     Args:
         events: merged events (:func:`storyline.events.merge.merge_events`).
         texts: document id -> ``Document.text``.
-        entities: the ``entities`` section items (``id``, ``name``, ``mentions``).
+        entities: the ``entities`` section items (``id``, ``name``, ``mentions``), or
+            their :class:`~storyline.evidence.EntityRefs` index.
         family_of: document id -> derivation family id; a document missing from it
             is a family of its own.
         story_of: document id -> story id.
@@ -135,7 +136,7 @@ def events_section(
         KeyError: a mention's document is not in ``texts``.
         ValueError: a span lies outside its document.
     """
-    ents = _Entities(entities)
+    ents = _Entities.of(entities)
     out = []
     for event in events:
         items = [_mention_item(texts, ents, m) for m in event.mentions]

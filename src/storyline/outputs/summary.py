@@ -128,9 +128,14 @@ def story_key(
     members: Sequence[Document], copies: set[str], family_of: Mapping[str, str], n: int
 ) -> str:
     """Everything a story's summary depends on, hashed: its documents, which are
-    copies, their families and the sentence count (documents never change under an id)."""
+    copies, which of them share a family, and the sentence count (documents never
+    change under an id). A family is named by its first member in the story, so a
+    family id that changed elsewhere in the corpus leaves the key alone."""
     ids = sorted(d.id for d in members)
-    raw = json.dumps([n, [[i, i in copies, family_of.get(i, i)] for i in ids]])
+    first: dict[str, str] = {}
+    for i in ids:
+        first.setdefault(family_of.get(i, i), i)
+    raw = json.dumps([n, [[i, i in copies, first[family_of.get(i, i)]] for i in ids]])
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

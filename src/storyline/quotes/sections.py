@@ -59,7 +59,7 @@ def quotes_section(
     quotes: Sequence[Quote],
     *,
     texts: Mapping[str, str],
-    entities: Sequence[Mapping[str, Any]],
+    entities: Sequence[Mapping[str, Any]] | _Entities,
     event_mentions_by_sentence: Mapping[tuple[str, int, int], Sequence[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """The ``quotes`` section items, in document and offset order, one per distinct quote.
@@ -67,7 +67,8 @@ def quotes_section(
     Args:
         quotes: the quotes of every document (:func:`storyline.quotes.find.quotes_for`).
         texts: document id -> ``Document.text`` (every span is checked against it).
-        entities: the ``entities`` section (``id``, ``name``, ``mentions`` as evidence).
+        entities: the ``entities`` section (``id``, ``name``, ``mentions`` as evidence),
+            or its :class:`~storyline.evidence.EntityRefs` index.
         event_mentions_by_sentence: ``(document id, sentence start, sentence end)`` ->
             ids of the events mentioned in that sentence; a quote links to the events of
             every sentence its words overlap.
@@ -79,7 +80,7 @@ def quotes_section(
         ValueError: a span lies outside its document's text.
         KeyError: a quote's document is not in ``texts``.
     """
-    ents = _Entities(entities)
+    ents = _Entities.of(entities)
     event_ids = _SentenceEvents(event_mentions_by_sentence)
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
