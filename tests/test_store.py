@@ -244,6 +244,38 @@ def test_sections_are_replaced_and_keep_order(store: Store) -> None:
     assert store.get_section("stories") == []
 
 
+def test_section_parts_are_replaced_one_by_one_in_sort_key_order(store: Store) -> None:
+    def update(items: list[tuple[str, str, str]], keep: set[str]) -> None:
+        store.update_section(
+            "events",
+            [{"id": i} for i, _, _ in items],
+            parts=[p for _, p, _ in items],
+            sort_keys=[k for _, _, k in items],
+            keep=keep,
+        )
+
+    store.put_section("events", [{"id": "plain"}])
+    # Equal keys keep the order they were written in; "b" sorts before "b\x1f1".
+    update([("a2", "A", "b\x1f1"), ("b1", "B", "a"), ("a1", "A", "b"), ("b2", "B", "a")], set())
+    assert [x["id"] for x in store.get_section("events")] == ["b1", "b2", "a1", "a2"]
+    # Part A kept as it is; part B and the plain item replaced.
+    update([("b3", "B", "c"), ("c1", "C", "")], {"A"})
+    assert [x["id"] for x in store.get_section("events")] == ["c1", "a1", "a2", "b3"]
+    # The same as writing every part at once.
+    once = [("a2", "A", "b\x1f1"), ("a1", "A", "b"), ("b3", "B", "c"), ("c1", "C", "")]
+    update(once, set())
+    assert [x["id"] for x in store.get_section("events")] == ["c1", "a1", "a2", "b3"]
+    update([], {"C"})
+    assert store.get_section("events") == [{"id": "c1"}]
+    store.put_section("events", [{"id": "plain"}])  # a plain write replaces every part
+    assert store.get_section("events") == [{"id": "plain"}]
+    with pytest.raises(ValueError, match="one string per item"):
+        store.update_section("events", [{"id": 1}], parts=[], sort_keys=["k"], keep=())
+    with pytest.raises(ValueError, match="without NUL"):
+        store.update_section("events", [{"id": 1}], parts=["p"], sort_keys=["\x00"], keep=())
+    assert store.get_section("events") == [{"id": "plain"}]
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
@@ -428,12 +460,16 @@ def test_a_version_1_file_is_upgraded(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(sqlite_module, "SCHEMA_VERSION", 1)
     with SQLiteStore(path) as s:
         s.add_documents([doc])
+        s.put_section("stories", [{"id": "b"}, {"id": "a"}])
     monkeypatch.undo()
     with SQLiteStore(path) as s:
         assert s.schema_version == SCHEMA_VERSION
         assert list(s.iter_documents()) == [doc]
         s.put_features("minhash", {doc.id: b"\x01\x02"})
         assert s.get_features("minhash") == {doc.id: b"\x01\x02"}
+        assert s.get_section("stories") == [{"id": "b"}, {"id": "a"}]  # order kept
+        s.update_section("stories", [{"id": "c"}], parts=["p"], sort_keys=[""], keep=())
+        assert s.get_section("stories") == [{"id": "c"}]
 
 
 def test_features(store: Store) -> None:

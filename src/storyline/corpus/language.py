@@ -26,6 +26,10 @@ from storyline.store import Store
 
 FEATURE_VERSION = "1"
 
+STATE_VERSION = "parts-1"
+"""Part of every story key in ``language_state``: bumped when the way the sections are
+stored changes, so keys written before never vouch for items stored the old way."""
+
 
 def _feature_name(config: Config) -> str:
     settings = json.dumps(
@@ -96,7 +100,7 @@ def update_language(
     Returns:
         How many items each section got.
     """
-    from storyline.events.sections import timeline_section
+    from storyline.events.sections import timeline_section, timeline_sort_key
 
     if not (config.events.enabled or config.claims.enabled or config.quotes.enabled):
         return {}
@@ -120,46 +124,62 @@ def update_language(
     sections = _language_sections(
         store, todo, config, mentions, story_of, family_of, spans, feature
     )
-    if kept:
-        for name in SECTIONS:
-            old = store.get_section(name)
-            sections[name].extend(x for x in old if _item_story(name, x, story_of) in kept)
-            sections[name].sort(key=ORDER[name])
+    # Until the new keys are written, no story's stored items count as current.
+    store.put_section("language_state", [])
+    part_of_event: dict[str, str] = {}
     for name in SECTIONS:
-        store.put_section(name, sections[name])
-    events_items = sections["events"]
-    store.put_section("timeline", timeline_section(events_items) if events_items else [])
+        # Each story is a part of the section: the store keeps the parts of the kept
+        # stories as they are and orders all items by their sort keys.
+        items = sections[name]
+        first = [FIRST_EVIDENCE[name](x) for x in items]
+        parts = [story_of.get(ev["document_id"], "") for ev in first]
+        if name == "events":
+            part_of_event = {e["id"]: part for e, part in zip(items, parts, strict=True)}
+        store.update_section(
+            name,
+            items,
+            parts=parts,
+            sort_keys=[SORT_KEY[name](x, ev) for x, ev in zip(items, first, strict=True)],
+            keep=kept,
+        )
+    timeline = timeline_section(sections["events"])
+    store.update_section(
+        "timeline",
+        timeline,
+        parts=[part_of_event[t["event_id"]] for t in timeline],
+        sort_keys=[timeline_sort_key(t) for t in timeline],
+        keep=kept,
+    )
     state = [{"story_id": story, "key": key} for story, key in sorted(keys.items())]
     store.put_section("language_state", state)
     return {name: len(items) for name, items in sections.items()}
 
 
 SECTIONS = ("events", "claims", "conflicts", "quotes")
-"""The sections built here, besides the timeline (which is built from the events)."""
+"""The sections built from the documents here (the timeline is built from the events)."""
 
-ORDER: dict[str, Callable[[dict[str, Any]], Any]] = {
-    # Events by their first mention, claims in document order (extraction order within
-    # a document: the sort is stable), conflicts by their first claim, quotes by span.
-    "events": lambda e: (_span_key(e["mentions"][0]["evidence"]), e["id"]),
-    "claims": lambda c: c["evidence"]["document_id"],
-    "conflicts": lambda g: _span_key(g["values"][0]["evidence"][0])[:2],
-    "quotes": lambda q: (_span_key(q["evidence"]), q["kind"]),
+FIRST_EVIDENCE: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "events": lambda e: e["mentions"][0]["evidence"],
+    "claims": lambda c: c["evidence"],
+    "conflicts": lambda g: g["values"][0]["evidence"][0],
+    "quotes": lambda q: q["evidence"],
+}
+"""Where an item of each section first points: its story is that document's."""
+
+SORT_KEY: dict[str, Callable[[dict[str, Any], dict[str, Any]], str]] = {
+    # Events by their first mention, claims in document order (in extraction order
+    # within a document: equal keys keep the order they were written in), conflicts by
+    # their first claim, quotes by span: the order a run over every story writes.
+    "events": lambda e, ev: f"{_span_key(ev)}\x1f{e['id']}",
+    "claims": lambda c, ev: ev["document_id"],
+    "conflicts": lambda g, ev: f"{ev['document_id']}\x1f{ev['start']:012d}",
+    "quotes": lambda q, ev: f"{_span_key(ev)}\x1f{q['kind']}",
 }
 
 
-def _span_key(ev: Mapping[str, Any]) -> tuple[str, int, int]:
-    return (ev["document_id"], ev["start"], ev["end"])
-
-
-def _item_story(name: str, item: Mapping[str, Any], story_of: Mapping[str, str]) -> str | None:
-    """The story an item of section ``name`` belongs to (by its first evidence)."""
-    ev = {
-        "events": lambda: item["mentions"][0]["evidence"],
-        "claims": lambda: item["evidence"],
-        "conflicts": lambda: item["values"][0]["evidence"][0],
-        "quotes": lambda: item["evidence"],
-    }[name]()
-    return story_of.get(ev["document_id"])
+def _span_key(ev: Mapping[str, Any]) -> str:
+    """A span as a string that sorts as ``(document id, start, end)`` does."""
+    return f"{ev['document_id']}\x1f{ev['start']:012d}\x1f{ev['end']:012d}"
 
 
 def _story_local(config: Config) -> bool:
@@ -196,7 +216,7 @@ def _story_key(
     for doc_id in sorted(doc_ids):
         family = first.setdefault(family_of.get(doc_id, doc_id), doc_id)
         parts.append((doc_id, family, spans.get(doc_id, [])))
-    raw = repr((feature, story, parts)).encode("utf-8")
+    raw = repr((STATE_VERSION, feature, story, parts)).encode("utf-8")
     return hashlib.sha256(raw).hexdigest()
 
 

@@ -161,6 +161,8 @@ def update_summary(store: Store, docs: list[Document], config: Config, *, reuse:
         cache=cache,
     )
     keys = {id(v): k for k, v in cache.items()}
+    # Until the new keys are written, no stored summary counts as current.
+    store.put_section("summary_state", [])
     store.put_section("summary", items)
     state = [{"story_id": i["story_id"], "key": keys[id(i["sentences"])]} for i in items]
     store.put_section("summary_state", state)

@@ -173,11 +173,7 @@ def timeline_section(events_items: Sequence[Mapping[str, Any]]) -> list[dict[str
     most mentioned, then the id.
     """
 
-    def order(e: Mapping[str, Any]) -> tuple:
-        value = e["date"]["value"]
-        return (value is None, value or "", -len(value or ""), -len(e["mentions"]), e["id"])
-
-    return [
+    items = [
         {
             "event_id": e["id"],
             "date": e["date"]["value"],
@@ -190,5 +186,13 @@ def timeline_section(events_items: Sequence[Mapping[str, Any]]) -> list[dict[str
             "independent_sources": e["independent_sources"],
             "story_id": e["story_id"],
         }
-        for e in sorted(events_items, key=order)
+        for e in events_items
     ]
+    return sorted(items, key=timeline_sort_key)
+
+
+def timeline_sort_key(item: Mapping[str, Any]) -> str:
+    """The order of a ``timeline`` item as a string (code point order): by date, unknown
+    dates last, then the most mentioned, then the event id."""
+    value, fewer = item["date"], 10**9 - item["mentions"]
+    return f"{value is None:d}\x1f{value or ''}\x1f{fewer:010d}\x1f{item['event_id']}"

@@ -4,7 +4,9 @@ A :class:`Store` is deliberately narrow. Documents are keyed by their content
 hash (``Document.id``), so adding the same document twice stores it once;
 every write is one transaction, so a crash leaves the previous state intact.
 Later stages keep their results as named *sections*: lists of JSON-able dicts
-that the export reads back verbatim.
+that the export reads back verbatim. A section may be kept in parts (one per
+story, say) so an incremental run rewrites only the parts it changed
+(:meth:`Store.update_section`).
 
 Two implementations share this contract and its tests:
 :class:`~storyline.store.sqlite.SQLiteStore` (one file, safe for several
@@ -16,13 +18,13 @@ from __future__ import annotations
 import abc
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
 from storyline.model import Document, Failure
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest store schema this code knows (see ``sqlite.MIGRATIONS``)."""
 
 DOCUMENT_KINDS = ("article", "page", "post")
@@ -137,6 +139,31 @@ class Store(abc.ABC):
             ValueError: the name is not a lowercase identifier or is reserved
                 (``documents``, ``failures``); an item is not a JSON-able dict or
                 uses the reserved key ``type``.
+        """
+
+    @abc.abstractmethod
+    def update_section(
+        self,
+        name: str,
+        items: Sequence[dict[str, Any]],
+        *,
+        parts: Sequence[str],
+        sort_keys: Sequence[str],
+        keep: Collection[str],
+    ) -> None:
+        """Replace the parts of a section that are not in ``keep``, in one transaction.
+
+        A section written this way is a set of parts (a story's items, say) that can be
+        replaced one by one: the stored items of the parts in ``keep`` stay as they are,
+        every other stored item (those written by :meth:`put_section` too) goes, and
+        ``items`` are added, ``items[i]`` to part ``parts[i]``. :meth:`get_section`
+        returns the items ordered by their ``sort_keys`` (code point order), items with
+        equal keys in the order they were added. So writing every part at once and
+        writing them over several updates give the same section.
+
+        Raises:
+            ValueError: as :meth:`put_section`; or ``parts`` or ``sort_keys`` is not
+                one string per item.
         """
 
     @abc.abstractmethod
@@ -316,6 +343,20 @@ def encode_section(name: str, items: Sequence[dict[str, Any]]) -> list[str]:
         check_unicode(text, f"section {name!r} item {i}")
         encoded.append(text)
     return encoded
+
+
+def check_parts(
+    name: str, items: Sequence[dict[str, Any]], parts: Sequence[str], sort_keys: Sequence[str]
+) -> None:
+    """Validate the parts and sort keys of :meth:`Store.update_section`: one string each
+    per item, valid Unicode without NUL (PostgreSQL text cannot hold it)."""
+    for what, values in (("parts", parts), ("sort_keys", sort_keys)):
+        if isinstance(values, str) or len(values) != len(items):
+            raise ValueError(f"section {name!r}: {what} must hold one string per item")
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or "\x00" in value:
+                raise ValueError(f"section {name!r}: {what}[{i}] must be a string without NUL")
+            check_unicode(value, f"section {name!r} {what}[{i}]")
 
 
 def belongs_to(failure_source: str, input_source: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from storyline.store.base import (
     check_features,
     check_input,
     check_kinds,
+    check_parts,
     check_section_name,
     encode_section,
 )
@@ -46,7 +47,8 @@ class MemoryStore(Store):
         self._documents: dict[str, Document] = {}
         self._inputs: dict[tuple[str, str], tuple[int, int]] = {}
         self._failures: dict[str, _StoredFailure] = {}
-        self._sections: dict[str, list[str]] = {}
+        # name -> (sort key, part or None, item as JSON), in the order added
+        self._sections: dict[str, list[tuple[str, str | None, str]]] = {}
         self._features: dict[str, dict[str, bytes]] = {}
         self._closed = False
 
@@ -123,12 +125,31 @@ class MemoryStore(Store):
 
     def put_section(self, name: str, items: Sequence[dict[str, Any]]) -> None:
         self._check_open()
-        self._sections[name] = encode_section(name, items)
+        self._sections[name] = [("", None, item) for item in encode_section(name, items)]
+
+    def update_section(
+        self,
+        name: str,
+        items: Sequence[dict[str, Any]],
+        *,
+        parts: Sequence[str],
+        sort_keys: Sequence[str],
+        keep: Collection[str],
+    ) -> None:
+        self._check_open()
+        encoded = encode_section(name, items)
+        check_parts(name, items, parts, sort_keys)
+        kept = set(keep)
+        rows = [r for r in self._sections.get(name, ()) if r[1] is not None and r[1] in kept]
+        rows.extend(zip(sort_keys, parts, encoded, strict=True))
+        self._sections[name] = rows
 
     def get_section(self, name: str) -> list[dict[str, Any]]:
         self._check_open()
         check_section_name(name)
-        return [json.loads(item) for item in self._sections.get(name, ())]
+        rows = self._sections.get(name, [])
+        # sorted() is stable: equal keys keep the order they were added in.
+        return [json.loads(item) for _, _, item in sorted(rows, key=lambda r: r[0])]
 
     def put_features(self, name: str, values: Mapping[str, bytes]) -> None:
         self._check_open()

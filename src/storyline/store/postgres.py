@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline.errors import StoreError
@@ -35,6 +35,7 @@ from storyline.store.base import (
     check_features,
     check_input,
     check_kinds,
+    check_parts,
     check_section_name,
     encode_section,
 )
@@ -326,11 +327,50 @@ class PostgresStore(Store):
 
         self._write(f"storing section {name!r}", body)
 
+    def update_section(
+        self,
+        name: str,
+        items: Sequence[dict[str, Any]],
+        *,
+        parts: Sequence[str],
+        sort_keys: Sequence[str],
+        keep: Collection[str],
+    ) -> None:
+        self._connection()
+        encoded = encode_section(name, items)
+        check_parts(name, items, parts, sort_keys)
+        kept = sorted({str(p) for p in keep})
+
+        def body(cur: psycopg.Cursor[Any]) -> None:
+            cur.execute(
+                "SELECT pg_advisory_xact_lock(%s)", (lock_key("section", f"{self.schema}.{name}"),)
+            )
+            cur.execute(
+                "DELETE FROM sections WHERE name = %s AND (part IS NULL OR NOT part = ANY(%s))",
+                (name, kept),
+            )
+            cur.execute("SELECT COALESCE(MAX(seq), -1) FROM sections WHERE name = %s", (name,))
+            row = cur.fetchone()
+            top = row[0] if row else -1
+            if encoded:
+                cur.executemany(
+                    "INSERT INTO sections (name, seq, item, part, sort_key)"
+                    " VALUES (%s, %s, %s, %s, %s)",
+                    [
+                        (name, top + 1 + i, item, part, key)
+                        for i, (item, part, key) in enumerate(
+                            zip(encoded, parts, sort_keys, strict=True)
+                        )
+                    ],
+                )
+
+        self._write(f"storing section {name!r}", body)
+
     def get_section(self, name: str) -> list[dict[str, Any]]:
         check_section_name(name)
         rows = self._read(
             f"reading section {name!r}",
-            "SELECT item FROM sections WHERE name = %s ORDER BY seq",
+            "SELECT item FROM sections WHERE name = %s ORDER BY sort_key, seq",
             (name,),
         )
         return [json.loads(item) for (item,) in rows]

@@ -62,6 +62,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             PRIMARY KEY (name, doc_id)
         )""",
     ),
+    3: (
+        f"ALTER TABLE sections ADD COLUMN part {_TEXT}",
+        f"ALTER TABLE sections ADD COLUMN sort_key {_TEXT} NOT NULL DEFAULT ''",
+        "CREATE INDEX sections_part ON sections (name, part)",
+    ),
 }
 """Version → the statements that upgrade a database from the version before it.
 

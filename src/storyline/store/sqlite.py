@@ -17,7 +17,7 @@ import dataclasses
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from storyline.store.base import (
     check_features,
     check_input,
     check_kinds,
+    check_parts,
     check_section_name,
     encode_section,
 )
@@ -113,9 +114,17 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """Sections in parts (``update_section``): each item's part and sort key."""
+    conn.execute("ALTER TABLE sections ADD COLUMN part TEXT")
+    conn.execute("ALTER TABLE sections ADD COLUMN sort_key TEXT NOT NULL DEFAULT ''")
+    conn.execute("CREATE INDEX sections_part ON sections (name, part)")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
+    3: _migrate_to_3,
 }
 """Version → function that upgrades a file from the version before it.
 
@@ -304,12 +313,47 @@ class SQLiteStore(Store):
                 ((name, seq, item) for seq, item in enumerate(encoded)),
             )
 
+    def update_section(
+        self,
+        name: str,
+        items: Sequence[dict[str, Any]],
+        *,
+        parts: Sequence[str],
+        sort_keys: Sequence[str],
+        keep: Collection[str],
+    ) -> None:
+        encoded = encode_section(name, items)
+        check_parts(name, items, parts, sort_keys)
+        kept = sorted({str(p) for p in keep})
+        with self._write(f"storing section {name!r}") as conn:
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS kept_parts (part TEXT PRIMARY KEY)")
+            conn.execute("DELETE FROM kept_parts")
+            conn.executemany("INSERT INTO kept_parts (part) VALUES (?)", ((p,) for p in kept))
+            conn.execute(
+                "DELETE FROM sections WHERE name = ?"
+                " AND (part IS NULL OR part NOT IN (SELECT part FROM kept_parts))",
+                (name,),
+            )
+            conn.execute("DELETE FROM kept_parts")
+            (top,) = conn.execute(
+                "SELECT COALESCE(MAX(seq), -1) FROM sections WHERE name = ?", (name,)
+            ).fetchone()
+            conn.executemany(
+                "INSERT INTO sections (name, seq, item, part, sort_key) VALUES (?, ?, ?, ?, ?)",
+                (
+                    (name, top + 1 + i, item, part, key)
+                    for i, (item, part, key) in enumerate(
+                        zip(encoded, parts, sort_keys, strict=True)
+                    )
+                ),
+            )
+
     def get_section(self, name: str) -> list[dict[str, Any]]:
         check_section_name(name)
         conn = self._connection()
         with self._errors(f"reading section {name!r}"):
             rows = conn.execute(
-                "SELECT item FROM sections WHERE name = ? ORDER BY seq", (name,)
+                "SELECT item FROM sections WHERE name = ? ORDER BY sort_key, seq", (name,)
             ).fetchall()
         return [json.loads(item) for (item,) in rows]
 
