@@ -4,7 +4,8 @@ Run from the repository root, after ``bench.scale --keep DIR`` kept a size::
 
     .venv/bin/python -m bench.add_profile /tmp/keep/5000
 
-It copies ``DIR/<size>/stores/full.db``, adds ``DIR/<size>/extra/`` to the copy with
+It copies ``DIR/<size>/stores/full.db``, adds the 100 stories of
+``DIR/<size>/extra/reuters.jsonl`` to the copy (the input of ``bench.scale``'s add case) with
 ``storyline.analyze`` and prints the wall time of the add and of each corpus step
 (the functions below, wrapped with a timer; nested steps count in their callers too).
 """
@@ -19,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.ingest_throughput import JSONL_NAME
 
 STEPS = {
     "storyline.corpus.run": [
@@ -57,13 +60,13 @@ def profile_add(kept: Path) -> tuple[float, dict[str, float]]:
         module = importlib.import_module(module_name)
         for name in names:
             setattr(module, name, _timed(totals, name, getattr(module, name)))
-    for name in ("put_section", "get_section"):
+    for name in ("put_section", "get_section", "update_section"):
         setattr(SQLiteStore, name, _timed(totals, name, getattr(SQLiteStore, name)))
     with tempfile.TemporaryDirectory(prefix="storyline-add-") as tmp:
         db = Path(tmp) / "add.db"
         shutil.copy(kept / "stores" / "full.db", db)
         start = time.perf_counter()
-        storyline.analyze([kept / "extra"], db=db)
+        storyline.analyze([kept / "extra" / JSONL_NAME], db=db)
         return time.perf_counter() - start, totals
 
 

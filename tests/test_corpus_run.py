@@ -222,3 +222,32 @@ def test_an_incremental_run_rebuilds_language_items_only_for_touched_stories(
             assert a.get_section(name) == b.get_section(name), name
         kept = [c for c in a.get_section("claims") if c["evidence"]["document_id"] in unrelated]
     assert kept == [c for c in before["claims"] if c["evidence"]["document_id"] in unrelated]
+
+
+def test_story_state_keeps_every_story_across_adds_and_a_layout_change(tmp_path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for name in ("wire.txt", "unrelated.txt"):
+        shutil.copy(FIX / name, first / name)
+    shutil.copy(FIX / "excerpt.txt", second / "excerpt.txt")
+    db = tmp_path / "inc.db"
+    storyline.analyze([first], db=db)
+
+    def state_matches_stories() -> None:
+        with open_store(db) as store:
+            stories = {s["id"]: s["documents"] for s in store.get_section("stories")}
+            state = store.get_section("story_state")
+        assert [s["id"] for s in state] == sorted(stories)
+        assert {s["id"]: s["doc_ids"] for s in state} == stories
+
+    with open_store(db) as store:
+        # As an older storyline left it: no layout in the state, sections written whole.
+        old = store.get_section("corpus_state")[0]
+        store.put_section("corpus_state", [{k: v for k, v in old.items() if k != "layout"}])
+        store.put_section("story_state", store.get_section("story_state"))
+    storyline.analyze([second], db=db)
+    state_matches_stories()
+    shutil.copy(FIX / "repost-with-comment.txt", second / "repost-with-comment.txt")
+    storyline.analyze([second], db=db)
+    state_matches_stories()

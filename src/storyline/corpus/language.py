@@ -26,10 +26,6 @@ from storyline.store import Store
 
 FEATURE_VERSION = "1"
 
-STATE_VERSION = "parts-1"
-"""Part of every story key in ``language_state``: bumped when the way the sections are
-stored changes, so keys written before never vouch for items stored the old way."""
-
 
 def _feature_name(config: Config) -> str:
     settings = json.dumps(
@@ -216,7 +212,7 @@ def _story_key(
     for doc_id in sorted(doc_ids):
         family = first.setdefault(family_of.get(doc_id, doc_id), doc_id)
         parts.append((doc_id, family, spans.get(doc_id, [])))
-    raw = repr((STATE_VERSION, feature, story, parts)).encode("utf-8")
+    raw = repr((feature, story, parts)).encode("utf-8")
     return hashlib.sha256(raw).hexdigest()
 
 

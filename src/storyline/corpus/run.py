@@ -66,9 +66,16 @@ def _anchor_feature(params: ReuseParams) -> str:
     return f"reuse_anchors_n{params.ngram}_s{params.sample}"
 
 
+LAYOUT = 2
+"""How the corpus sections are stored (2: events, claims, conflicts, quotes, timeline and
+story state in parts, one per story). A store written with another layout is not reused:
+its sections are rewritten whole once."""
+
+
 def _state(store: Store, config: Config) -> dict[str, Any]:
-    """What the corpus sections were computed from: document count and settings."""
+    """What the corpus sections were computed from: document count, settings, layout."""
     return {
+        "layout": LAYOUT,
         "documents": store.count_documents(kinds=ANALYSED_KINDS),
         "config": json.dumps(
             [
@@ -100,8 +107,13 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
     if not force and previous == [state]:
         return None
     # Results of the last run may be reused for what new documents left untouched, but
-    # only when they were made with the same settings.
-    reuse = not force and bool(previous) and previous[0].get("config") == state["config"]
+    # only when they were made with the same settings and stored in the same layout.
+    reuse = (
+        not force
+        and bool(previous)
+        and previous[0].get("config") == state["config"]
+        and previous[0].get("layout") == state["layout"]
+    )
     docs = sorted(store.iter_documents(kinds=ANALYSED_KINDS), key=lambda d: d.id)
     fresh: set[str] = set()
     derivations: list[Derivation] = []
@@ -436,7 +448,17 @@ def update_stories(
     size = config.stories.batch_size
     for start in range(0, len(new), size):
         stories = assign_stories(stories, new[start : start + size], params=params)
-    store.put_section("story_state", [s.to_dict() for s in stories])
+    # A story state is a part of its own: those assign_stories left as they were stay
+    # stored as they are (stories come back sorted by id, the sort key).
+    unchanged = {id(s) for s in existing} if reuse else set()
+    changed = [s for s in stories if id(s) not in unchanged]
+    store.update_section(
+        "story_state",
+        [s.to_dict() for s in changed],
+        parts=[s.id for s in changed],
+        sort_keys=[s.id for s in changed],
+        keep={s.id for s in stories if id(s) in unchanged},
+    )
     # A story with the documents it had last run keeps its title and dates.
     before = {s["id"]: s for s in store.get_section("stories")} if reuse else {}
     summaries = []
