@@ -127,7 +127,7 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
         mark_derived(store, fresh, config.sources, config.sources.near_duplicate_threshold)
     fams = families(docs, derivations, merge_shared_credits=config.sources.merge_shared_credits)
     store.put_section("families", [f.to_dict() for f in fams])
-    update_time_expressions(store, docs)
+    update_time_expressions(store, docs, reuse=reuse)
     n_stories = 0
     if config.stories.enabled:
         n_stories = update_stories(store, docs, config, family_index(fams), reuse=reuse)
@@ -153,31 +153,25 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
 
 
 def update_summary(store: Store, docs: list[Document], config: Config, *, reuse: bool) -> None:
-    """The ``summary`` section; with ``reuse``, a story whose documents, copies and
-    families are those of the last run keeps its sentences (``summary_state`` holds
-    each story's key; the export leaves it out)."""
-    from storyline.outputs.summary import summary_section
+    """The ``summary`` section, one part per story; with ``reuse``, a story whose
+    documents, copies and family grouping are those of the last run keeps its stored
+    sentences (``summary_state`` holds each story's key; the export leaves it out)."""
+    from storyline.outputs.summary import story_keys, summary_section
 
-    cache: dict[str, list[dict[str, Any]]] = {}
-    if reuse:
-        old = {s["story_id"]: s["sentences"] for s in store.get_section("summary")}
-        for s in store.get_section("summary_state"):
-            if s["story_id"] in old:
-                cache[s["key"]] = old[s["story_id"]]
-    items = summary_section(
-        docs,
-        store.get_section("stories"),
-        store.get_section("derivations"),
-        store.get_section("families"),
-        sentences_per_story=config.summary.sentences_per_story,
-        cache=cache,
-    )
-    keys = {id(v): k for k, v in cache.items()}
+    stories = store.get_section("stories")
+    inputs = (docs, stories, store.get_section("derivations"), store.get_section("families"))
+    n = config.summary.sentences_per_story
+    keys = story_keys(*inputs, sentences_per_story=n)
+    before = {(s["story_id"], s["key"]) for s in store.get_section("summary_state")}
+    kept = {story for story, key in keys.items() if (story, key) in before} if reuse else set()
+    todo = [s for s in stories if str(s.get("id")) not in kept]
+    items = summary_section(docs, todo, *inputs[2:], sentences_per_story=n)
     # Until the new keys are written, no stored summary counts as current.
     store.put_section("summary_state", [])
-    store.put_section("summary", items)
-    state = [{"story_id": i["story_id"], "key": keys[id(i["sentences"])]} for i in items]
-    store.put_section("summary_state", state)
+    # Stories come sorted by id, the sort key.
+    ids = [str(i["story_id"]) for i in items]
+    store.update_section("summary", items, parts=ids, sort_keys=ids, keep=kept)
+    store.put_section("summary_state", [{"story_id": s, "key": k} for s, k in keys.items()])
 
 
 def derivation_features(
@@ -334,21 +328,30 @@ def mentions_feature(config: Config) -> str:
     return "mentions_" + hashlib.sha256(settings.encode()).hexdigest()[:16]
 
 
-def update_time_expressions(store: Store, docs: list[Document]) -> int:
+def update_time_expressions(store: Store, docs: list[Document], *, reuse: bool = False) -> int:
     """Time expressions of every document, resolved against its publication date.
 
     Found once per document (cached as a feature) and written as the
-    ``time_expressions`` section, in export order of the documents.
+    ``time_expressions`` section, in export order of the documents. Each document's
+    items are a part of the section; with ``reuse``, a document already listed (a
+    marker feature written after the section) keeps its part as stored.
+
+    Returns:
+        How many items were written for documents not listed before.
     """
 
     def compute(batch: list[Document]) -> list[bytes]:
         return [timex_bytes(d) for d in batch]
 
+    listed = store.get_features(_TIMEX_LISTED) if reuse else {}
+    todo = [d for d in docs if d.id not in listed]
     # The published date is part of the input: the feature is keyed by id, and the id
     # hashes the date, so a changed date is a new document.
-    values, _ = _features(store, docs, "timex_v1", compute)
-    items = []
-    for d in sorted(docs, key=lambda d: (d.source, d.position, d.id)):
+    values, _ = _features(store, todo, "timex_v1", compute)
+    items, parts, keys = [], [], []
+    for d in todo:
+        # (source, position, id) as a string in the same order: positions offset to >= 0.
+        key = f"{d.source}\x1f{d.position + 2**63:020d}\x1f{d.id}"
         for t in json.loads(values[d.id]):
             evidence = {"document_id": d.id, "start": t["start"], "end": t["end"]}
             items.append({
@@ -360,8 +363,16 @@ def update_time_expressions(store: Store, docs: list[Document]) -> int:
                 "anchored": t["anchored"],
                 "method": t["method"],
             })  # fmt: skip
-    store.put_section("time_expressions", items)
+            parts.append(d.id)
+            keys.append(key)
+    kept = {d.id for d in docs if d.id in listed}
+    store.update_section("time_expressions", items, parts=parts, sort_keys=keys, keep=kept)
+    store.put_features(_TIMEX_LISTED, dict.fromkeys(sorted(d.id for d in todo), b"1"))
     return len(items)
+
+
+_TIMEX_LISTED = "time_expressions_listed"
+"""The marker of documents whose time expressions the section holds (layout 2)."""
 
 
 def english(docs: Sequence[Document]) -> list[Document]:

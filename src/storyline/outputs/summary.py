@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +79,6 @@ def summary_section(
     families: Sequence[Mapping[str, Any]],
     *,
     sentences_per_story: int = 5,
-    cache: MutableMapping[str, list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Build the ``summary`` section: cited extractive sentences per story.
 
@@ -91,9 +90,6 @@ def summary_section(
         families: items of the ``families`` section; a document in none is its
             own independent source.
         sentences_per_story: how many sentences to keep per story.
-        cache: :func:`story_key` -> the sentences of a story with that key; stories
-            found in it are not summarised again, the others are added to it (how
-            an incremental run skips the stories new documents left untouched).
 
     Returns:
         ``[{"story_id", "sentences": [{"text", "evidence", "documents",
@@ -105,23 +101,50 @@ def summary_section(
     """
     if sentences_per_story < 1:
         raise ValueError("sentences_per_story must be at least 1")
+    by_id, copies, family_of = _inputs(docs, derivations, families)
+    out: list[dict[str, Any]] = []
+    for story in stories:
+        members = [by_id[i] for i in story.get("documents", ()) if i in by_id]
+        picked = _pick(_groups(members, copies), family_of, sentences_per_story)
+        sentences = [_item(g, by_id, family_of) for g in picked]
+        out.append({"story_id": story.get("id"), "sentences": sentences})
+    return out
+
+
+def story_keys(
+    docs: Sequence[Document],
+    stories: Sequence[Mapping[str, Any]],
+    derivations: Sequence[Mapping[str, Any]],
+    families: Sequence[Mapping[str, Any]],
+    *,
+    sentences_per_story: int = 5,
+) -> dict[str, str]:
+    """Story id -> :func:`story_key` of its summary, for the arguments of
+    :func:`summary_section` (how an incremental run finds the stories to summarise again)."""
+    by_id, copies, family_of = _inputs(docs, derivations, families)
+    return {
+        str(story.get("id")): story_key(
+            [by_id[i] for i in story.get("documents", ()) if i in by_id],
+            copies,
+            family_of,
+            sentences_per_story,
+        )
+        for story in stories
+    }
+
+
+def _inputs(
+    docs: Sequence[Document],
+    derivations: Sequence[Mapping[str, Any]],
+    families: Sequence[Mapping[str, Any]],
+) -> tuple[dict[str, Document], set[str], dict[str, str]]:
+    """Documents by id (pages left out), the ids of known copies, document -> family."""
     by_id = {d.id: d for d in docs if d.kind != "page"}
     family_of = {str(doc_id): str(f["id"]) for f in families for doc_id in f.get("documents", ())}
     copies = {
         str(d["derived_id"]) for d in derivations if d.get("direction") in ("known", "inferred")
     }
-    out: list[dict[str, Any]] = []
-    for story in stories:
-        members = [by_id[i] for i in story.get("documents", ()) if i in by_id]
-        key = story_key(members, copies, family_of, sentences_per_story)
-        sentences = cache.get(key) if cache is not None else None
-        if sentences is None:
-            picked = _pick(_groups(members, copies), family_of, sentences_per_story)
-            sentences = [_item(g, by_id, family_of) for g in picked]
-            if cache is not None:
-                cache[key] = sentences
-        out.append({"story_id": story.get("id"), "sentences": sentences})
-    return out
+    return by_id, copies, family_of
 
 
 def story_key(
