@@ -318,16 +318,20 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
     was expanded to elsewhere in the corpus, if it was always the same one.
     """
     longer: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (scope, kind, part)
+    parts_of: dict[tuple[str, str], set[str]] = {}  # the shorter names a key holds, by kind
     for i, m in enumerate(ms):
         fam = FAMILY.get(m.label, "other")
         if m.kind == "name" and fam != "person" and " " in keys[i]:
-            ws = keys[i].split()
-            # A place's longer names are mostly other places named after it ("Baghdad
-            # airport", "US embassy"): only a generic suffix keeps the same place
-            # ("Anbar province"). Groups keep their longer names unless those are sites.
-            parts = {" ".join(ws[:n]) for n in range(1, len(ws))}
-            if fam == "group":
-                parts |= {" ".join(ws[n:]) for n in range(1, len(ws))}
+            parts = parts_of.get((keys[i], fam))
+            if parts is None:
+                ws = keys[i].split()
+                # A place's longer names are mostly other places named after it ("Baghdad
+                # airport", "US embassy"): only a generic suffix keeps the same place
+                # ("Anbar province"). Groups keep their longer names unless those are sites.
+                parts = {" ".join(ws[:n]) for n in range(1, len(ws))}
+                if fam == "group":
+                    parts |= {" ".join(ws[n:]) for n in range(1, len(ws))}
+                parts_of[(keys[i], fam)] = parts
             for part in parts:
                 longer[(m.doc_id, fam, part)].add(keys[i])
                 longer[(story[m.doc_id], fam, part)].add(keys[i])
@@ -530,7 +534,9 @@ def _entity(ms: list[Mention], keys: list[str], gaz: Mapping[str, Any]) -> Entit
         name = gaz_entry.name
     else:
         full = [m for m, _ in named if m.kind == "name"] or [m for m, _ in named] or ms
-        forms = Counter(display_name(m.text, person=label == "PERSON") for m in full)
+        forms: Counter[str] = Counter()
+        for text, n in Counter(m.text for m in full).items():
+            forms[display_name(text, person=label == "PERSON")] += n
         # Most words first, counted as the key counts them ("Abdul-Karem" is two).
         name = min(forms, key=lambda f: (-(" " in f), -forms[f], -len(words(f)), f))
     digest = hashlib.sha256(f"{FAMILY.get(label, label)}|{main_key}".encode()).hexdigest()[:16]

@@ -83,6 +83,11 @@ def words(text: str) -> list[str]:
 
     ``"Kata'ib al-Hizb's"`` -> ``["kataib", "al", "hizb"]``; ``"U.S."`` -> ``["us"]``.
     """
+    return list(_words(text))
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
     # An apostrophe inside a word is part of it ("Kata'ib", "O'Brien"); elsewhere it is a
     # quote mark and separates words ("sequel 'Catching Fire'" written without a space).
     folded = ascii_fold(_QUOTE_RE.sub(" ", text))
@@ -106,7 +111,7 @@ def words(text: str) -> list[str]:
         else:
             joined.append(w)
             letters = len(w) == 1
-    return joined
+    return tuple(joined)
 
 
 def strip_titles(tokens: list[str]) -> list[str]:
