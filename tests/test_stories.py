@@ -424,7 +424,17 @@ def test_known_documents_are_skipped() -> None:
 
 def test_story_json_round_trip() -> None:
     for story in _first_stories():
-        assert Story.from_dict(json.loads(json.dumps(story.to_dict()))) == story
+        stored = story.to_dict()
+        assert "centroid_terms" in stored and "df_terms" in stored  # the compact form
+        assert Story.from_dict(json.loads(json.dumps(stored))) == story
+        # The form of earlier versions (pairs) still reads back.
+        pairs = {k: v for k, v in stored.items() if not k.endswith(("_terms", "_values"))}
+        pairs |= {"centroid": [[t, x] for t, x in story.centroid], "df": list(story.df)}
+        assert Story.from_dict(json.loads(json.dumps(pairs))) == story
+    # A term holding a tab keeps the pairs form.
+    odd = replace(story, centroid=(("w:a\tb", 0.5),), df=())
+    assert "centroid" in odd.to_dict() and odd.to_dict()["df_terms"] == ""
+    assert Story.from_dict(json.loads(json.dumps(odd.to_dict()))) == odd
 
 
 def test_story_summary() -> None:

@@ -29,7 +29,7 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,26 +211,44 @@ class Story:
     last_published: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready form; :meth:`from_dict` reads it back."""
-        return {
-            "id": self.id,
-            "doc_ids": list(self.doc_ids),
-            "centroid": [[t, x] for t, x in self.centroid],
-            "df": [[t, n] for t, n in self.df],
-            "first_published": self.first_published,
-            "last_published": self.last_published,
-        }
+        """A JSON-ready form; :meth:`from_dict` reads it back.
+
+        Terms are joined by tabs (no term holds one: they are words, names and numbers
+        joined by spaces) beside flat lists of their values, which reads back several
+        times faster than a list of pairs; a term with a tab falls back to pairs.
+        """
+        out: dict[str, Any] = {"id": self.id, "doc_ids": list(self.doc_ids)}
+        for name, pairs in (("centroid", self.centroid), ("df", self.df)):
+            if any(_SEP in t for t, _ in pairs):
+                out[name] = [[t, x] for t, x in pairs]
+            else:
+                out[f"{name}_terms"] = _SEP.join(t for t, _ in pairs)
+                out[f"{name}_values"] = [x for _, x in pairs]
+        out["first_published"] = self.first_published
+        out["last_published"] = self.last_published
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Story:
         return cls(
             id=str(d["id"]),
             doc_ids=tuple(str(x) for x in d["doc_ids"]),
-            centroid=tuple((str(t), float(x)) for t, x in d["centroid"]),
-            df=tuple((str(t), int(n)) for t, n in d["df"]),
+            centroid=tuple((str(t), float(x)) for t, x in _pairs(d, "centroid")),
+            df=tuple((str(t), int(n)) for t, n in _pairs(d, "df")),
             first_published=d.get("first_published"),
             last_published=d.get("last_published"),
         )
+
+
+_SEP = "\t"
+
+
+def _pairs(d: Mapping[str, Any], name: str) -> Iterable[tuple[Any, Any]]:
+    """``(term, value)`` pairs of a stored story, in either of :meth:`Story.to_dict`'s forms."""
+    if name in d:
+        return ((t, x) for t, x in d[name])
+    terms = d[f"{name}_terms"]
+    return zip(terms.split(_SEP) if terms else [], d[f"{name}_values"], strict=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +258,7 @@ class _Group:
     story: Story | None
     doc: StoryInput | None
     vector: Vector  # the document's vector, or the story's centroid
-    df: Counter[str]  # the document's terms, or the story's df
+    df: Counter[str]  # the document's terms (a story's df is read from the story)
     size: int
     span: Span
 
@@ -316,8 +334,8 @@ def _similarity(rows: Sequence[_Group], cols: Sequence[_Group], params: StoryPar
 
 def _story_group(story: Story) -> _Group:
     span = (day(story.first_published), day(story.last_published))
-    df = Counter(dict(story.df))
-    return _Group(story, None, dict(story.centroid), df, len(story.doc_ids), span)
+    # A story's df is read from the story itself, only if it joins something (_join).
+    return _Group(story, None, dict(story.centroid), Counter(), len(story.doc_ids), span)
 
 
 def _doc_groups(
@@ -325,9 +343,13 @@ def _doc_groups(
 ) -> list[_Group]:
     """New documents as groups, featurised with idf over the stories' documents and them."""
     term_counts = [document_terms(d) for d in docs]
+    # Weights read the df of the documents' own terms only: sum just those.
+    wanted = {t for terms in term_counts for t in terms}
     df: Counter[str] = Counter()
     for story in stories:
-        df.update(dict(story.df))
+        for t, n in story.df:
+            if t in wanted:
+                df[t] += n
     new_df = document_frequency(term_counts)
     df.update(new_df)
     n_docs = n_known + len(docs)
@@ -349,7 +371,7 @@ def _join(parts: Sequence[_Group], params: StoryParams) -> Story:
     doc_ids: list[str] = []
     days: list[str] = []
     for p in parts:
-        df.update(p.df)
+        df.update(dict(p.story.df) if p.story else p.df)
         if p.story:
             doc_ids += p.story.doc_ids
             days += [x for x in (p.story.first_published, p.story.last_published) if x]
