@@ -29,6 +29,8 @@ STEPS = {
         "update_entities", "update_summary",
     ],
     "storyline.corpus.language": ["update_language"],
+    "storyline.nlp.parse": ["parse_texts"],
+    "storyline.entities.mentions": ["mentions_for"],
     "storyline.entities.canonical": ["canonical_entities"],
     "storyline.events.merge": ["merge_events"],
     "storyline.events.sections": ["events_section"],

@@ -29,9 +29,9 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -233,22 +233,24 @@ class Story:
         return cls(
             id=str(d["id"]),
             doc_ids=tuple(str(x) for x in d["doc_ids"]),
-            centroid=tuple((str(t), float(x)) for t, x in _pairs(d, "centroid")),
-            df=tuple((str(t), int(n)) for t, n in _pairs(d, "df")),
+            centroid=_pairs(d, "centroid", float),
+            df=_pairs(d, "df", int),
             first_published=d.get("first_published"),
             last_published=d.get("last_published"),
         )
 
 
 _SEP = "\t"
+T = TypeVar("T")
 
 
-def _pairs(d: Mapping[str, Any], name: str) -> Iterable[tuple[Any, Any]]:
+def _pairs(d: Mapping[str, Any], name: str, kind: Callable[[Any], T]) -> tuple[tuple[str, T], ...]:
     """``(term, value)`` pairs of a stored story, in either of :meth:`Story.to_dict`'s forms."""
     if name in d:
-        return ((t, x) for t, x in d[name])
+        return tuple((str(t), kind(x)) for t, x in d[name])
     terms = d[f"{name}_terms"]
-    return zip(terms.split(_SEP) if terms else [], d[f"{name}_values"], strict=True)
+    values = d[f"{name}_values"]
+    return tuple(zip(terms.split(_SEP) if terms else [], map(kind, values), strict=True))
 
 
 @dataclass(frozen=True, slots=True)

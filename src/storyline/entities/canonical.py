@@ -319,9 +319,13 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
     """
     longer: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (scope, kind, part)
     parts_of: dict[tuple[str, str], set[str]] = {}  # the shorter names a key holds, by kind
+    seen: set[tuple[str, str, str]] = set()
     for i, m in enumerate(ms):
         fam = FAMILY.get(m.label, "other")
         if m.kind == "name" and fam != "person" and " " in keys[i]:
+            if (m.doc_id, fam, keys[i]) in seen:
+                continue  # the same name again in the document: nothing new to index
+            seen.add((m.doc_id, fam, keys[i]))
             parts = parts_of.get((keys[i], fam))
             if parts is None:
                 ws = keys[i].split()
@@ -337,31 +341,52 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
                 longer[(story[m.doc_id], fam, part)].add(keys[i])
     expanded: dict[tuple[str, str], set[str]] = defaultdict(set)
     left: list[tuple[int, str]] = []
+    # What a short form in a document becomes depends only on these: decide it once.
+    decided: dict[tuple[str, str, str, str], str | None] = {}
     for i, m in enumerate(ms):
         fam = FAMILY.get(m.label, "other")
         if m.kind != "name" or (fam == "person" and " " in keys[i]):
             continue
         fam = "group" if fam == "person" else fam
-        for scope in (m.doc_id, story[m.doc_id]):
-            found = {
-                k
-                for k in longer.get((scope, fam, keys[i]), ())
-                if _same_thing_longer(m.label, _extra_words(keys[i], k))
-            }
-            if found:
-                longest = max(found, key=lambda k: (len(k), k))
-                if all(_nested(k, longest) for k in found):
-                    expanded[(fam, keys[i])].add(longest)
-                    keys[i] = longest
-                break
-        else:
+        case = (m.doc_id, fam, m.label, keys[i])
+        if case not in decided:
+            decided[case] = _expand_short_form(longer, case, story[m.doc_id], expanded)
+        outcome = decided[case]
+        if outcome is None:
             left.append((i, fam))
+        else:
+            keys[i] = outcome
     # Elsewhere, a short form stands for what it stood for wherever it was expanded, if that
     # was always the same name ("Morningside" in a report that never gives it in full).
     for i, fam in left:
         options = expanded.get((fam, keys[i]), set())
         if len(options) == 1:
             keys[i] = next(iter(options))
+
+
+def _expand_short_form(
+    longer: Mapping[tuple[str, str, str], set[str]],
+    case: tuple[str, str, str, str],
+    story: str,
+    expanded: dict[tuple[str, str], set[str]],
+) -> str | None:
+    """The key a short form ``(document, kind, label, key)`` takes in its document, else
+    its story (noted in ``expanded``); its own key when the longer names there do not
+    nest; None when no longer name fits in either scope."""
+    doc_id, fam, label, key = case
+    for scope in (doc_id, story):
+        found = {
+            k
+            for k in longer.get((scope, fam, key), ())
+            if _same_thing_longer(label, _extra_words(key, k))
+        }
+        if found:
+            longest = max(found, key=lambda k: (len(k), k))
+            if all(_nested(k, longest) for k in found):
+                expanded[(fam, key)].add(longest)
+                return longest
+            return key
+    return None
 
 
 PLACE_SUFFIXES = frozenset(
@@ -521,6 +546,7 @@ def _merge_unique_surnames(
 
 
 def _entity(ms: list[Mention], keys: list[str], gaz: Mapping[str, Any]) -> Entity:
+    """One entity of mentions ``ms`` (sorted by document, offsets and kind) with their keys."""
     votes: Counter[str] = Counter()
     for m in ms:
         votes[m.label] += _weight(m)
@@ -547,7 +573,7 @@ def _entity(ms: list[Mention], keys: list[str], gaz: Mapping[str, Any]) -> Entit
         name=name,
         label=label,
         aliases=tuple(sorted(aliases.items(), key=lambda a: (-a[1], a[0]))),
-        mentions=tuple(sorted(ms, key=lambda m: (m.doc_id, m.start, m.end, m.kind))),
+        mentions=tuple(ms),
         documents=tuple(sorted({m.doc_id for m in ms})),
         roles=tuple(sorted(roles.items(), key=lambda a: (-a[1], a[0]))),
     )
