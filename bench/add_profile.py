@@ -26,7 +26,7 @@ from bench.ingest_throughput import JSONL_NAME
 STEPS = {
     "storyline.corpus.run": [
         "update_corpus", "update_derivations", "update_time_expressions", "update_stories",
-        "update_entities", "update_summary",
+        "update_entities", "update_summary", "_features",
     ],
     "storyline.corpus.language": ["update_language"],
     "storyline.nlp.parse": ["parse_texts"],
