@@ -317,8 +317,15 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
     teams as people). Where a short form meets no longer name, it takes the one name it
     was expanded to elsewhere in the corpus, if it was always the same one.
     """
+    # The names that may be short forms, with their kind (a lone "person" may be a group).
+    shorts: list[tuple[int, str]] = []
+    for i, m in enumerate(ms):
+        fam = FAMILY.get(m.label, "other")
+        if m.kind == "name" and not (fam == "person" and " " in keys[i]):
+            shorts.append((i, "group" if fam == "person" else fam))
+    wanted = {(fam, keys[i]) for i, fam in shorts}
     longer: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (scope, kind, part)
-    parts_of: dict[tuple[str, str], set[str]] = {}  # the shorter names a key holds, by kind
+    parts_of: dict[tuple[str, str], list[str]] = {}  # a key's shorter names that may occur
     seen: set[tuple[str, str, str]] = set()
     for i, m in enumerate(ms):
         fam = FAMILY.get(m.label, "other")
@@ -332,10 +339,11 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
                 # A place's longer names are mostly other places named after it ("Baghdad
                 # airport", "US embassy"): only a generic suffix keeps the same place
                 # ("Anbar province"). Groups keep their longer names unless those are sites.
-                parts = {" ".join(ws[:n]) for n in range(1, len(ws))}
+                found = {" ".join(ws[:n]) for n in range(1, len(ws))}
                 if fam == "group":
-                    parts |= {" ".join(ws[n:]) for n in range(1, len(ws))}
-                parts_of[(keys[i], fam)] = parts
+                    found |= {" ".join(ws[n:]) for n in range(1, len(ws))}
+                # Only a part that some mention has as its key is ever looked up.
+                parts = parts_of[(keys[i], fam)] = [p for p in found if (fam, p) in wanted]
             for part in parts:
                 longer[(m.doc_id, fam, part)].add(keys[i])
                 longer[(story[m.doc_id], fam, part)].add(keys[i])
@@ -343,11 +351,8 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
     left: list[tuple[int, str]] = []
     # What a short form in a document becomes depends only on these: decide it once.
     decided: dict[tuple[str, str, str, str], str | None] = {}
-    for i, m in enumerate(ms):
-        fam = FAMILY.get(m.label, "other")
-        if m.kind != "name" or (fam == "person" and " " in keys[i]):
-            continue
-        fam = "group" if fam == "person" else fam
+    for i, fam in shorts:
+        m = ms[i]
         case = (m.doc_id, fam, m.label, keys[i])
         if case not in decided:
             decided[case] = _expand_short_form(longer, case, story[m.doc_id], expanded)

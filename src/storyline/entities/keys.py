@@ -320,6 +320,8 @@ def display_name(text: str, *, person: bool) -> str:
         parts = parts[:-1]
     elif parts and parts[-1].lower().endswith("'s"):
         parts[-1] = parts[-1][:-2]
+    if len(parts) < 2:
+        return " ".join(parts)  # no leading word to drop
     want = name_words(" ".join(parts), person=person)
     start = 0
     while (
