@@ -66,10 +66,11 @@ def _anchor_feature(params: ReuseParams) -> str:
     return f"reuse_anchors_n{params.ngram}_s{params.sample}"
 
 
-LAYOUT = 2
-"""How the corpus sections are stored (2: events, claims, conflicts, quotes, timeline and
-story state in parts, one per story). A store written with another layout is not reused:
-its sections are rewritten whole once."""
+LAYOUT = 3
+"""How the corpus sections are stored (3: story state, summaries, events, claims,
+conflicts, quotes and timeline in parts, one per story; time expressions one part per
+document). A store written with another layout is not reused: its sections are rewritten
+whole once."""
 
 
 def _state(store: Store, config: Config) -> dict[str, Any]:
@@ -372,7 +373,7 @@ def update_time_expressions(store: Store, docs: list[Document], *, reuse: bool =
 
 
 _TIMEX_LISTED = "time_expressions_listed"
-"""The marker of documents whose time expressions the section holds (layout 2)."""
+"""The marker of documents whose time expressions the section holds (layout 3)."""
 
 
 def english(docs: Sequence[Document]) -> list[Document]:
