@@ -14,6 +14,16 @@ from storyline.store import open_store
 FIX = Path(__file__).parent / "fixtures" / "reuse"
 
 
+def _folders(tmp_path: Path, first: tuple[str, ...], second: tuple[str, ...]) -> tuple[Path, Path]:
+    """Two input folders holding copies of the named fixtures: a store, then an add."""
+    folders = tmp_path / "first", tmp_path / "second"
+    for folder, names in zip(folders, (first, second), strict=True):
+        folder.mkdir()
+        for name in names:
+            shutil.copy(FIX / name, folder / name)
+    return folders
+
+
 def test_analyze_fills_derivations_and_families(tmp_path) -> None:
     db = tmp_path / "s.db"
     storyline.analyze([FIX], db=db)
@@ -30,13 +40,9 @@ def test_analyze_fills_derivations_and_families(tmp_path) -> None:
 
 
 def test_incremental_equals_from_scratch_and_reuses_features(tmp_path, monkeypatch) -> None:
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    for name in ("wire.txt", "unrelated.txt"):
-        shutil.copy(FIX / name, first / name)
-    for name in ("repost-with-comment.txt", "excerpt.txt"):
-        shutil.copy(FIX / name, second / name)
+    first, second = _folders(
+        tmp_path, ("wire.txt", "unrelated.txt"), ("repost-with-comment.txt", "excerpt.txt")
+    )
 
     inc = tmp_path / "inc.db"
     storyline.analyze([first], db=inc)
@@ -163,12 +169,7 @@ def test_features_computed_elsewhere_still_get_aligned(tmp_path) -> None:
 def test_an_incremental_run_summarises_only_the_stories_it_touched(tmp_path, monkeypatch) -> None:
     from storyline.outputs import summary
 
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    for name in ("wire.txt", "unrelated.txt"):
-        shutil.copy(FIX / name, first / name)
-    shutil.copy(FIX / "repost-with-comment.txt", second / "repost-with-comment.txt")
+    first, second = _folders(tmp_path, ("wire.txt", "unrelated.txt"), ("repost-with-comment.txt",))
     db = tmp_path / "inc.db"
     storyline.analyze([first], db=db)
     with open_store(db) as store:
@@ -190,14 +191,9 @@ def test_an_incremental_run_rebuilds_language_items_only_for_touched_stories(
 ) -> None:
     from storyline.claims import conflicts
 
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
     # The repost first: a story is named by its smallest document id when made, and the
     # repost's id is the smaller one, so the story ids agree with a run from scratch.
-    for name in ("repost-with-comment.txt", "unrelated.txt"):
-        shutil.copy(FIX / name, first / name)
-    shutil.copy(FIX / "wire.txt", second / "wire.txt")
+    first, second = _folders(tmp_path, ("repost-with-comment.txt", "unrelated.txt"), ("wire.txt",))
     db = tmp_path / "inc.db"
     storyline.analyze([first], db=db)
     with open_store(db) as store:
@@ -225,12 +221,7 @@ def test_an_incremental_run_rebuilds_language_items_only_for_touched_stories(
 
 
 def test_story_state_keeps_every_story_across_adds_and_a_layout_change(tmp_path) -> None:
-    first, second = tmp_path / "first", tmp_path / "second"
-    first.mkdir()
-    second.mkdir()
-    for name in ("wire.txt", "unrelated.txt"):
-        shutil.copy(FIX / name, first / name)
-    shutil.copy(FIX / "excerpt.txt", second / "excerpt.txt")
+    first, second = _folders(tmp_path, ("wire.txt", "unrelated.txt"), ("excerpt.txt",))
     db = tmp_path / "inc.db"
     storyline.analyze([first], db=db)
 
