@@ -72,6 +72,8 @@ KINDS = [
     ("Sales in the first half of 2018 fell.", "the first half of 2018", "DATE", "2018-H1",
      "half"),
     ("He came home for Christmas.", "Christmas", "DATE", "2019-12-25", "day"),
+    ("Christmas 2017 was quiet.", "Christmas 2017", "DATE", "2017-12-25", "day"),
+    ("Easter of 2016 fell early.", "Easter of 2016", "DATE", "2016-03-27", "day"),
     # offsets
     ("Two days ago, the rebels left.", "Two days ago", "DATE", "2020-01-02", "day"),
     ("The firm was founded three years ago.", "three years ago", "DATE", "2017", "year"),
@@ -287,3 +289,17 @@ def test_offsets_beyond_the_calendar_are_left_unresolved_not_raised() -> None:
     found = find_timexes(text, "2020-01-04")
     assert ("Friday", "2020-01-03") in [(t.text, t.value) for t in found]
     assert all(t.value is None or not t.value.startswith("-") for t in found)
+
+
+def test_a_holiday_takes_the_year_that_follows_it_in_its_clause() -> None:
+    def values(text: str) -> list[tuple[str, str | None]]:
+        return [(t.text, t.value) for t in find_timexes(text, "2020-01-05")]
+
+    assert values("He made a surprise Christmas visit to Iraq in 2018.") == [
+        ("Christmas", "2018-12-25"), ("2018", "2018")
+    ]  # fmt: skip
+    # A year that is not the holiday's, or in the next sentence, leaves it to the anchor.
+    assert values("At Christmas, the 2018 budget passed.")[0] == ("Christmas", "2019-12-25")
+    assert values("He came home for Christmas. In 2018 he left.")[0] == ("Christmas", "2019-12-25")
+    # "At Christmas 2,000 people came": a number is not a year.
+    assert values("At Christmas 2,000 people came.")[0] == ("Christmas", "2019-12-25")

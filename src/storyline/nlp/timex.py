@@ -171,7 +171,7 @@ def find_timexes(text: str, published: str | None) -> list[Timex]:
     # A match only competes if its resolver accepts it ("May" the verb does not).
     valid = [c for c in all_matches(text) if _resolve(c, bare) is not None]
     chosen = select(valid)
-    resolved = _resolve_in_order(text, anchor, chosen)
+    resolved = _dated_holidays(text, _resolve_in_order(text, anchor, chosen))
     return _merge_clock_and_day(text, resolved)
 
 
@@ -212,6 +212,32 @@ def _resolve_in_order(
             quarter = (r.period, c.end)
         if r.period.precision in _DAY_PRECISIONS:
             day = (r.period, c.end)
+    return out
+
+
+_HOLIDAY_THEN_YEAR = re.compile(r"[^.!?;\n]{0,40}\b(?:in|of)\s+")
+"""What may stand between a holiday and the year it is in: "Christmas visit to Iraq in 2018"."""
+
+
+def _dated_holidays(
+    text: str, items: list[tuple[Candidate, Resolved]]
+) -> list[tuple[Candidate, Resolved]]:
+    """A holiday resolved against the publication date takes the year that follows it in
+    its clause ("a surprise Christmas visit to Iraq in 2018" is Christmas 2018)."""
+    from storyline.nlp.timex_absolute import holiday_in_year
+
+    out = list(items)
+    for i, (c, r) in enumerate(items[:-1]):
+        c2, r2 = items[i + 1]
+        if (
+            c.rule == "holiday"
+            and r.method == "holiday:closest"
+            and c2.rule == "year"
+            and r2.method == "explicit"
+            and (r2.value or "")[:4].isdigit()
+            and _HOLIDAY_THEN_YEAR.fullmatch(text[c.end : c2.start])
+        ):
+            out[i] = (c, holiday_in_year(c.match["name"].lower(), int(r2.value[:4])))
     return out
 
 

@@ -402,12 +402,22 @@ _MOVABLE_HOLIDAYS = {
 }  # fmt: skip
 
 
+def holiday_in_year(name: str, year: int) -> Resolved:
+    """The holiday ``name`` (lowercase, as the grammar writes it) in ``year``."""
+    fixed = _FIXED_HOLIDAYS.get(name)
+    d = date(year, *fixed) if fixed else _MOVABLE_HOLIDAYS[name](year)
+    return found("DATE", Period(d, "day"), "holiday:year", anchored=False)
+
+
 def holiday(m: re.Match[str], ctx: Ctx) -> Resolved | None:
-    """US and Christian holidays, in the year that puts them nearest the anchor."""
+    """US and Christian holidays: in the year written after them ("Christmas 2018"), else
+    in the year that puts them nearest the anchor."""
     name = m["name"].lower()
     rel = (m["rel"] or "").lower()
-    anchor = ctx.needs("year")
     fixed = _FIXED_HOLIDAYS.get(name)
+    if m["year"] and not rel:
+        return holiday_in_year(name, int(m["year"]))
+    anchor = ctx.needs("year")
     if anchor is None:
         unresolved = f"XXXX-{fixed[0]:02d}-{fixed[1]:02d}" if fixed else None
         return found("DATE", None, "holiday", anchored=False, unresolved=unresolved,

@@ -192,13 +192,13 @@ _RULES: tuple[tuple[str, str], ...] = (
         r"|(?P<adv>annually|yearly|hourly|nightly|daily|weekly|monthly|biweekly|"
         r"semiannually|semi-annually))",
     ),
-    # "Christmas", "Thanksgiving Day", "New Year's Eve"
+    # "Christmas", "Thanksgiving Day", "New Year's Eve", "Christmas 2018", "Easter of 2017"
     (
         "holiday",
         r"(?:(?P<rel>last|next|this)\s+)?(?-i:(?P<name>Christmas(?: Day| Eve)?|New Year's(?: Day|"
         r" Eve)?|Thanksgiving(?: Day)?|Easter(?: Sunday)?|Halloween|Valentine's Day|"
         r"Independence Day|Labor Day|Memorial Day|July Fourth|Fourth of July|Boxing Day|"
-        r"Election Day))",
+        r"Election Day))(?:,?\s+(?:of\s+)?(?P<year>(?:1[89]|20)\d\d)(?![\d,.]\d))?",
     ),
 )
 
