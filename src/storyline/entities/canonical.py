@@ -41,6 +41,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from storyline.entities.gazetteer import ENTITY_LABELS, load_gazetteer
@@ -75,6 +76,9 @@ SPLIT_FAMILIES = {"person", "place"}
 """The one split that a name's type votes may show: a one-word name that is a person here and a
 place there ("Jordan", "Georgia"). Other disagreements (a team tagged PERSON, ORG and NORP) are
 the model's noise, settled by the vote."""
+_MENTION_ORDER = attrgetter("doc_id", "start", "end", "kind", "key", "label")
+"""The order canonicalisation reads mentions in (so the result never depends on theirs)."""
+_LABEL_RANK = {label: i for i, label in enumerate(ENTITY_LABELS)}
 MIN_SPLIT_MENTIONS = 3
 MAX_BLOCK = 200
 """Fuzzy matching compares every pair inside a block; larger blocks are skipped, not slowed."""
@@ -181,7 +185,7 @@ def canonical_entities(
         in any order.
     """
     config = config or EntitiesConfig()
-    ms = sorted(set(mentions), key=lambda m: (m.doc_id, m.start, m.end, m.kind, m.key, m.label))
+    ms = sorted(set(mentions), key=_MENTION_ORDER)
     story = {m.doc_id: (docs_by_story or {}).get(m.doc_id, f"doc:{m.doc_id}") for m in ms}
     keys = _expand_acronyms(ms, story)
     _link_surnames(ms, keys, story)
@@ -555,8 +559,9 @@ def _entity(ms: list[Mention], keys: list[str], gaz: Mapping[str, Any]) -> Entit
     votes: Counter[str] = Counter()
     for m in ms:
         votes[m.label] += _weight(m)
-    order = {label: i for i, label in enumerate(ENTITY_LABELS)}
-    label = min(votes, key=lambda x: (-votes[x], order.get(x, 99), x)) if votes else ms[0].label
+    label = (
+        min(votes, key=lambda x: (-votes[x], _LABEL_RANK.get(x, 99), x)) if votes else ms[0].label
+    )
     named = [(m, k) for m, k in zip(ms, keys, strict=True) if m.kind != "role"]
     key_counts = Counter(k for _, k in named) or Counter(keys)
     main_key = min(key_counts, key=lambda k: (-key_counts[k], -len(k.split()), k))
