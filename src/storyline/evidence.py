@@ -34,18 +34,27 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip(",;:") + "…"
 
 
+def entity_spans(
+    entities: Sequence[Mapping[str, Any]],
+) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Document id -> the entity mentions of the ``entities`` section in it, as sorted
+    ``(start, end, entity id, name)``."""
+    spans: dict[str, list[tuple[int, int, str, str]]] = {}
+    for e in entities:
+        for ev in e.get("mentions", ()):
+            spans.setdefault(ev["document_id"], []).append(
+                (ev["start"], ev["end"], e["id"], e.get("name", ""))
+            )
+    for found in spans.values():
+        found.sort()
+    return spans
+
+
 class EntityRefs:
     """Entity mention spans of the ``entities`` section, to turn spans into entity references."""
 
     def __init__(self, entities: Sequence[Mapping[str, Any]]) -> None:
-        self._spans: dict[str, list[tuple[int, int, str, str]]] = {}
-        for e in entities:
-            for ev in e.get("mentions", ()):
-                self._spans.setdefault(ev["document_id"], []).append(
-                    (ev["start"], ev["end"], e["id"], e.get("name", ""))
-                )
-        for spans in self._spans.values():
-            spans.sort()
+        self._spans = entity_spans(entities)
 
     @classmethod
     def from_spans(cls, spans: Mapping[str, Sequence[tuple[int, int, str, str]]]) -> EntityRefs:

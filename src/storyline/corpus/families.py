@@ -13,7 +13,7 @@ families: what a family holds never depends on the order documents came in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,3 +122,11 @@ def independent_sources(doc_ids: Iterable[str], index: dict[str, str]) -> int:
     A document missing from ``index`` counts as its own source.
     """
     return len({index.get(d, d) for d in doc_ids})
+
+
+def local_families(doc_ids: Sequence[str], family_of: Mapping[str, str]) -> list[str]:
+    """Each document's family, named by the first of ``doc_ids`` in it (a document missing
+    from ``family_of`` is its own): which of these documents share a family, whatever the
+    families' ids, so a family that grew elsewhere in the corpus changes nothing here."""
+    first: dict[str, str] = {}
+    return [first.setdefault(family_of.get(i, i), i) for i in doc_ids]

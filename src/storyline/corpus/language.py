@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from storyline.config import Config
-from storyline.evidence import EntityRefs
+from storyline.corpus.families import local_families
+from storyline.evidence import EntityRefs, entity_spans
 from storyline.model import Document
 from storyline.store import Store
 
@@ -183,19 +184,6 @@ def _story_local(config: Config) -> bool:
     return config.events.merge_within_stories or not config.events.enabled
 
 
-def entity_spans(
-    entities: Sequence[Mapping[str, Any]],
-) -> dict[str, list[tuple[int, int, str, str]]]:
-    """Document id -> its entity mentions as sorted ``(start, end, entity id, name)``."""
-    spans: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
-    for e in entities:
-        for m in e["mentions"]:
-            spans[m["document_id"]].append((m["start"], m["end"], e["id"], e["name"]))
-    for found in spans.values():
-        found.sort()
-    return dict(spans)
-
-
 def _story_key(
     feature: str,
     story: str,
@@ -207,11 +195,9 @@ def _story_key(
     (in ``feature``), the story, its documents (never changed under an id), which of them
     share a family (named by its first document here, so a family that grew elsewhere
     leaves the key alone) and each document's entity mentions with their entity."""
-    first: dict[str, str] = {}
-    parts = []
-    for doc_id in sorted(doc_ids):
-        family = first.setdefault(family_of.get(doc_id, doc_id), doc_id)
-        parts.append((doc_id, family, spans.get(doc_id, [])))
+    ids = sorted(doc_ids)
+    families = local_families(ids, family_of)
+    parts = [(i, f, spans.get(i, [])) for i, f in zip(ids, families, strict=True)]
     raw = repr((feature, story, parts)).encode("utf-8")
     return hashlib.sha256(raw).hexdigest()
 

@@ -104,8 +104,7 @@ def summary_section(
     by_id, copies, family_of = _inputs(docs, derivations, families)
     out: list[dict[str, Any]] = []
     for story in stories:
-        members = [by_id[i] for i in story.get("documents", ()) if i in by_id]
-        picked = _pick(_groups(members, copies), family_of, sentences_per_story)
+        picked = _pick(_groups(_members(story, by_id), copies), family_of, sentences_per_story)
         sentences = [_item(g, by_id, family_of) for g in picked]
         out.append({"story_id": story.get("id"), "sentences": sentences})
     return out
@@ -124,13 +123,15 @@ def story_keys(
     by_id, copies, family_of = _inputs(docs, derivations, families)
     return {
         str(story.get("id")): story_key(
-            [by_id[i] for i in story.get("documents", ()) if i in by_id],
-            copies,
-            family_of,
-            sentences_per_story,
+            _members(story, by_id), copies, family_of, sentences_per_story
         )
         for story in stories
     }
+
+
+def _members(story: Mapping[str, Any], by_id: Mapping[str, Document]) -> list[Document]:
+    """The stored documents of a ``stories`` item (pages and missing ids left out)."""
+    return [by_id[i] for i in story.get("documents", ()) if i in by_id]
 
 
 def _inputs(
@@ -154,11 +155,11 @@ def story_key(
     copies, which of them share a family, and the sentence count (documents never
     change under an id). A family is named by its first member in the story, so a
     family id that changed elsewhere in the corpus leaves the key alone."""
+    from storyline.corpus.families import local_families
+
     ids = sorted(d.id for d in members)
-    first: dict[str, str] = {}
-    for i in ids:
-        first.setdefault(family_of.get(i, i), i)
-    raw = json.dumps([n, [[i, i in copies, first[family_of.get(i, i)]] for i in ids]])
+    families = local_families(ids, family_of)
+    raw = json.dumps([n, [[i, i in copies, f] for i, f in zip(ids, families, strict=True)]])
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
