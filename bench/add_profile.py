@@ -31,7 +31,7 @@ STEPS = {
     "storyline.corpus.language": ["update_language"],
     "storyline.nlp.parse": ["parse_texts"],
     "storyline.entities.mentions": ["mentions_for"],
-    "storyline.entities.canonical": ["canonical_entities"],
+    "storyline.entities.canonical": ["entity_groups", "rank_entities", "_identify"],
     "storyline.events.merge": ["merge_events"],
     "storyline.events.sections": ["events_section"],
     "storyline.claims.conflicts": ["group_claims", "claims_section", "conflicts_section"],

@@ -242,3 +242,35 @@ def test_story_state_keeps_every_story_across_adds_and_a_layout_change(tmp_path)
     shutil.copy(FIX / "repost-with-comment.txt", second / "repost-with-comment.txt")
     storyline.analyze([second], db=db)
     state_matches_stories()
+
+
+def test_an_incremental_run_names_only_the_entities_it_has_not_seen(tmp_path, monkeypatch) -> None:
+    from storyline.entities import canonical
+
+    first, second = _folders(tmp_path, ("repost-with-comment.txt", "unrelated.txt"), ("wire.txt",))
+    db = tmp_path / "inc.db"
+    storyline.analyze([first], db=db)
+    with open_store(db) as store:
+        unrelated = {d.id for d in store.iter_documents() if "unrelated" in d.source}
+        before = store.get_section("entities")
+    only_unrelated = [e for e in before if {m["document_id"] for m in e["mentions"]} <= unrelated]
+    assert only_unrelated
+    named: list[set[str]] = []
+    real = canonical._identify
+    monkeypatch.setattr(
+        canonical,
+        "_identify",
+        lambda ms, *a: named.append({m.doc_id for m in ms}) or real(ms, *a),
+    )
+    storyline.analyze([second], db=db)
+    assert named, "the new document's entities are named"
+    assert not any(ids <= unrelated for ids in named)
+    monkeypatch.undo()
+    scratch = tmp_path / "scratch.db"
+    storyline.analyze([first, second], db=scratch)
+    with open_store(db) as a, open_store(scratch) as b:
+        assert a.get_section("entities") == b.get_section("entities")
+        after = a.get_section("entities")
+        state = a.get_section("entity_state")
+    assert [x for x in after if x in only_unrelated] == only_unrelated
+    assert sorted(x["id"] for x in state) == sorted(e["id"] for e in after)

@@ -5,6 +5,7 @@ All names are invented for these tests (the gazetteer's real armed groups aside)
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import random
 
@@ -465,3 +466,37 @@ def test_entities_for_documents_end_to_end(nlp) -> None:
     for e in entities:
         for ev in e.to_dict(texts)["mentions"]:
             assert texts[ev["document_id"]][ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_rank_key_orders_entities_as_rank_entities_does() -> None:
+    from storyline.entities.canonical import Group, build_entity, rank_entities, rank_key
+
+    def group(doc_ids: list[str], text: str, label: str = "PERSON") -> Group:
+        ms = tuple(Mention(d, 0, len(text), text, label, text.lower()) for d in sorted(doc_ids))
+        return Group(ms, tuple(m.key for m in ms))
+
+    groups = [
+        group(["a"], "Ana Lind"),
+        group(["a", "b"], "Ana"),
+        group(["c"], "Ana Lindqvist"),
+        group(["d", "e", "f"], "Zed Corp", "ORG"),
+        group(["g"], "Ana Lind", "GPE"),
+    ]
+    ranked = rank_entities([build_entity(g, {}) for g in groups])
+    assert [e.name for e in ranked][:2] == ["Zed Corp", "Ana"]
+    assert sorted(ranked, key=rank_key) == ranked
+
+
+def test_build_entity_takes_a_known_name_and_a_group_fingerprint_sees_every_field() -> None:
+    from storyline.entities.canonical import Group, build_entity
+
+    ms = (Mention("a", 0, 8, "Ana Lind", "PERSON", "ana lind"),)
+    g = Group(ms, ("ana lind",))
+    fresh = build_entity(g, {})
+    assert build_entity(g, {}, (fresh.id, fresh.name, fresh.label)) == fresh
+    kept = build_entity(g, {}, ("ent_x", "Anna Lind", "PERSON"))
+    assert (kept.id, kept.name, kept.mentions) == ("ent_x", "Anna Lind", ms)
+    other = Group((dataclasses.replace(ms[0], how="gazetteer"),), g.keys)
+    assert other.fingerprint() != g.fingerprint()
+    assert Group(ms, ("lind",)).fingerprint() != g.fingerprint()
+    assert Group(ms, g.keys).fingerprint() == g.fingerprint()

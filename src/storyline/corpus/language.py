@@ -71,7 +71,7 @@ def update_language(
     story_of: Mapping[str, str],
     family_of: Mapping[str, str],
     *,
-    entities: Sequence[Mapping[str, Any]] | None = None,
+    spans: Mapping[str, Sequence[tuple[int, int, str, str]]] | None = None,
     reuse: bool = False,
 ) -> dict[str, int]:
     """Write the ``events``, ``timeline``, ``claims``, ``conflicts`` and ``quotes`` sections.
@@ -91,7 +91,8 @@ def update_language(
             skipped, such as other languages, are left out here too).
         story_of: document id -> story id.
         family_of: document id -> derivation family id (independent sources).
-        entities: the ``entities`` section's items (read from the store when None).
+        spans: document id -> its entity mention spans, sorted ``(start, end, entity
+            id, name)`` (from the ``entities`` section when None).
         reuse: keep the items of stories whose key is unchanged since the last run.
 
     Returns:
@@ -102,9 +103,8 @@ def update_language(
     if not (config.events.enabled or config.claims.enabled or config.quotes.enabled):
         return {}
     docs = [d for d in docs if d.id in mentions]
-    if entities is None:
-        entities = store.get_section("entities")
-    spans = entity_spans(entities)
+    if spans is None:
+        spans = entity_spans(store.get_section("entities"))
     feature = _feature_name(config)
     keys: dict[str, str] = {}
     if _story_local(config) and story_of and all(d.id in story_of for d in docs):
@@ -209,7 +209,7 @@ def _language_sections(
     mentions: Mapping[str, Sequence[Any]],
     story_of: Mapping[str, str],
     family_of: Mapping[str, str],
-    spans: Mapping[str, list[tuple[int, int, str, str]]],
+    spans: Mapping[str, Sequence[tuple[int, int, str, str]]],
     feature: str,
 ) -> dict[str, list[dict[str, Any]]]:
     """The items of :data:`SECTIONS` for ``docs`` (their per-document feature computed

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -66,11 +67,11 @@ def _anchor_feature(params: ReuseParams) -> str:
     return f"reuse_anchors_n{params.ngram}_s{params.sample}"
 
 
-LAYOUT = 3
+LAYOUT = 4
 """How the corpus sections are stored (3: story state, summaries, events, claims,
 conflicts, quotes and timeline in parts, one per story; time expressions one part per
-document). A store written with another layout is not reused: its sections are rewritten
-whole once."""
+document; 4: entities one part each). A store written with another layout is not
+reused: its sections are rewritten whole once."""
 
 
 def _state(store: Store, config: Config) -> dict[str, Any]:
@@ -134,7 +135,7 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
         n_stories = update_stories(store, docs, config, family_index(fams), reuse=reuse)
     story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
     if config.entities.enabled:
-        mentions, entities = update_entities(store, docs, config, story_of)
+        mentions, spans = update_entities(store, docs, config, story_of, reuse=reuse)
         from storyline.corpus.language import update_language
 
         update_language(
@@ -144,7 +145,7 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
             mentions,
             story_of,
             family_index(fams),
-            entities=entities,
+            spans=spans,
             reuse=reuse,
         )
     if config.summary.enabled:
@@ -382,18 +383,32 @@ def english(docs: Sequence[Document]) -> list[Document]:
 
 
 def update_entities(
-    store: Store, docs: list[Document], config: Config, story_of: dict[str, str]
-) -> tuple[dict[str, list[Any]], list[dict[str, Any]]]:
+    store: Store,
+    docs: list[Document],
+    config: Config,
+    story_of: dict[str, str],
+    *,
+    reuse: bool = False,
+) -> tuple[dict[str, list[Any]], dict[str, list[tuple[int, int, str, str]]]]:
     """Canonical entities of the corpus, written as the ``entities`` section.
 
-    Returns each English document's corrected mentions and the section's items (the
-    later language stages use both).
+    Returns each English document's corrected mentions and, by document, its entity
+    mention spans ``(start, end, entity id, name)`` (the later language stages use both).
 
     Each English document is parsed once (the parse is cached in the store) and
-    its mentions are cached too; only the corpus-level canonicalisation runs again
-    when documents are added, since a new spelling can join an old entity.
+    its mentions are cached too; the grouping of mentions into entities runs again
+    over the corpus when documents are added, since a new spelling can join an old
+    entity. With ``reuse``, a group of mentions seen last run (the same fingerprint,
+    kept in the internal section ``entity_state``) keeps its name, type and id, and its
+    item stays stored as it is: each entity is a part of the section.
     """
-    from storyline.entities.canonical import canonical_entities
+    from storyline.entities.canonical import (
+        build_entity,
+        entity_groups,
+        gazetteer_index,
+        rank_entities,
+        rank_key,
+    )
     from storyline.entities.mentions import Mention, mentions_for
     from storyline.nlp.parse import iter_parsed
 
@@ -413,12 +428,44 @@ def update_entities(
 
     values, _ = _features(store, docs, feature, compute)
     by_doc = {d.id: [Mention(**m) for m in json.loads(values[d.id])] for d in docs}
-    mentions = [m for d in docs for m in by_doc[d.id]]
-    entities = canonical_entities(mentions, story_of, ecfg)
+    groups = entity_groups([m for d in docs for m in by_doc[d.id]], story_of, ecfg)
+    fingerprints = [g.fingerprint() for g in groups]
+    before = {x["fp"]: x for x in store.get_section("entity_state")} if reuse else {}
+    gaz = gazetteer_index(ecfg)
+    built = []
+    for group, fp in zip(groups, fingerprints, strict=True):
+        old = before.get(fp)
+        known = (old["base"], old["name"], old["label"]) if old else None
+        built.append((build_entity(group, gaz, known), fp))
+    # Groups never share a mention: a group's first mention names it.
+    first = {e.mentions[0]: (e.id, fp) for e, fp in built}
+    entities = rank_entities([e for e, _ in built])
+    state = [
+        {"fp": fp, "id": e.id, "base": base, "name": e.name, "label": e.label}
+        for e in entities
+        for base, fp in [first[e.mentions[0]]]
+    ]
+    # An entity whose group and id are those of the last run keeps its stored item.
+    kept = {x["id"] for x in state if before.get(x["fp"], {}).get("id") == x["id"]}
     texts = {d.id: d.text for d in docs}
-    items = [e.to_dict(texts) for e in entities]
-    store.put_section("entities", items)
-    return by_doc, items
+    todo = [e for e in entities if e.id not in kept]
+    # Until the new fingerprints are written, no stored entity counts as current.
+    store.put_section("entity_state", [])
+    store.update_section(
+        "entities",
+        [e.to_dict(texts) for e in todo],
+        parts=[e.id for e in todo],
+        sort_keys=[rank_key(e) for e in todo],
+        keep=kept,
+    )
+    store.put_section("entity_state", state)
+    spans: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for e in entities:
+        for m in e.mentions:
+            spans[m.doc_id].append((m.start, m.end, e.id, e.name))
+    for found in spans.values():
+        found.sort()
+    return by_doc, dict(spans)
 
 
 def story_params(config: Config) -> StoryParams:

@@ -76,8 +76,9 @@ SPLIT_FAMILIES = {"person", "place"}
 """The one split that a name's type votes may show: a one-word name that is a person here and a
 place there ("Jordan", "Georgia"). Other disagreements (a team tagged PERSON, ORG and NORP) are
 the model's noise, settled by the vote."""
-_MENTION_ORDER = attrgetter("doc_id", "start", "end", "kind", "key", "label")
-"""The order canonicalisation reads mentions in (so the result never depends on theirs)."""
+_MENTION_ORDER = attrgetter("doc_id", "start", "end", "kind", "key", "label", "text", "how")
+"""The order canonicalisation reads mentions in (every field: the result never depends on
+the order they came in)."""
 _LABEL_RANK = {label: i for i, label in enumerate(ENTITY_LABELS)}
 MIN_SPLIT_MENTIONS = 3
 MAX_BLOCK = 200
@@ -185,7 +186,48 @@ def canonical_entities(
         in any order.
     """
     config = config or EntitiesConfig()
-    ms = sorted(set(mentions), key=_MENTION_ORDER)
+    gaz = gazetteer_index(config)
+    groups = entity_groups(mentions, docs_by_story, config)
+    return rank_entities([build_entity(g, gaz) for g in groups])
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The mentions of one entity before it is named, sorted, each with its final key."""
+
+    mentions: tuple[Mention, ...]
+    keys: tuple[str, ...]
+
+    def fingerprint(self) -> str:
+        """A digest of everything :func:`build_entity` reads (and :data:`NAMING_VERSION`):
+        equal fingerprints build equal entities."""
+        h = hashlib.sha256(NAMING_VERSION.encode())
+        for m, k in zip(self.mentions, self.keys, strict=True):
+            h.update(
+                f"\x1e{m.doc_id}\x1f{m.start}\x1f{m.end}\x1f{m.text}\x1f{m.label}"
+                f"\x1f{m.key}\x1f{m.kind}\x1f{m.how}\x1f{k}".encode()
+            )
+        return h.hexdigest()
+
+
+NAMING_VERSION = "1"
+"""Bump when :func:`build_entity` names, types or identifies a group differently, so that
+names kept from an earlier run (:meth:`Group.fingerprint`) are not reused."""
+
+
+def entity_groups(
+    mentions: Sequence[Mention],
+    docs_by_story: Mapping[str, str] | None = None,
+    config: EntitiesConfig | None = None,
+) -> list[Group]:
+    """The corpus's mentions grouped into entities (rules 1-6), in a deterministic order.
+
+    :func:`canonical_entities` is this, then :func:`build_entity` on each group and
+    :func:`rank_entities`; an incremental run builds only the groups it has not seen.
+    """
+    config = config or EntitiesConfig()
+    # Duplicates out, then sorted (fast on mentions that come in document order already).
+    ms = sorted(dict.fromkeys(mentions), key=_MENTION_ORDER)
     story = {m.doc_id: (docs_by_story or {}).get(m.doc_id, f"doc:{m.doc_id}") for m in ms}
     keys = _expand_acronyms(ms, story)
     _link_surnames(ms, keys, story)
@@ -199,12 +241,29 @@ def canonical_entities(
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(ms)):
         members[comps.find(node_of[i])].append(i)
-    gaz = {e.key: e for e in load_gazetteer(config.gazetteer).entries}
-    entities = [
-        _entity([ms[i] for i in idx], [keys[i] for i in idx], gaz) for idx in members.values()
+    return [
+        Group(tuple(ms[i] for i in idx), tuple(keys[i] for i in idx)) for idx in members.values()
     ]
-    entities.sort(key=lambda e: (-len(e.documents), -len(e.mentions), e.name, e.id))
+
+
+def gazetteer_index(config: EntitiesConfig) -> dict[str, Any]:
+    """The curated names by key, as :func:`build_entity` reads them."""
+    return {e.key: e for e in load_gazetteer(config.gazetteer).entries}
+
+
+def rank_entities(entities: list[Entity]) -> list[Entity]:
+    """Entities in the most documents first (then most mentions, name, id), a repeated
+    id suffixed with its rank (:func:`rank_key` gives the same order as a string)."""
+    entities = sorted(entities, key=lambda e: (-len(e.documents), -len(e.mentions), e.name, e.id))
     return _unique_ids(entities)
+
+
+def rank_key(entity: Entity) -> str:
+    """A string whose code point order is :func:`rank_entities`'s order (for a store's
+    sort key): counts as fixed-width complements, then the name, then the id."""
+    name = "".join(c if c >= "\x02" else " " for c in entity.name)
+    docs, ms = 10**9 - len(entity.documents), 10**9 - len(entity.mentions)
+    return f"{docs:010d}{ms:010d}{name}\x01{entity.id}"
 
 
 def _unique_ids(entities: list[Entity]) -> list[Entity]:
@@ -554,15 +613,50 @@ def _merge_unique_surnames(
                 comps.union(n, next(iter(owners)))
 
 
-def _entity(ms: list[Mention], keys: list[str], gaz: Mapping[str, Any]) -> Entity:
-    """One entity of mentions ``ms`` (sorted by document, offsets and kind) with their keys."""
+def build_entity(
+    group: Group, gaz: Mapping[str, Any], known: tuple[str, str, str] | None = None
+) -> Entity:
+    """The entity of one group (:func:`entity_groups`), named and typed.
+
+    Args:
+        group: its mentions (sorted by document, offsets and kind) with their keys.
+        gaz: :func:`gazetteer_index`.
+        known: ``(id, name, label)`` an earlier run built for a group of the same
+            :meth:`~Group.fingerprint`: taken as they are, not worked out again.
+    """
+    ms, keys = group.mentions, group.keys
+    named = [(m, k) for m, k in zip(ms, keys, strict=True) if m.kind != "role"]
+    aliases = Counter(m.text for m, _ in named)
+    roles = Counter(m.text for m in ms if m.kind == "role")
+    if known is not None:
+        ent_id, name, label = known
+    else:
+        ent_id, name, label = _identify(ms, keys, named, gaz)
+    return Entity(
+        id=ent_id,
+        name=name,
+        label=label,
+        aliases=tuple(sorted(aliases.items(), key=lambda a: (-a[1], a[0]))),
+        mentions=ms,
+        documents=tuple(sorted({m.doc_id for m in ms})),
+        roles=tuple(sorted(roles.items(), key=lambda a: (-a[1], a[0]))),
+    )
+
+
+def _identify(
+    ms: Sequence[Mention],
+    keys: Sequence[str],
+    named: list[tuple[Mention, str]],
+    gaz: Mapping[str, Any],
+) -> tuple[str, str, str]:
+    """``(id, name, label)`` of a group's mentions: the label by weighted vote, the name
+    from the gazetteer else the most frequent full form, the id from kind and main key."""
     votes: Counter[str] = Counter()
     for m in ms:
         votes[m.label] += _weight(m)
     label = (
         min(votes, key=lambda x: (-votes[x], _LABEL_RANK.get(x, 99), x)) if votes else ms[0].label
     )
-    named = [(m, k) for m, k in zip(ms, keys, strict=True) if m.kind != "role"]
     key_counts = Counter(k for _, k in named) or Counter(keys)
     main_key = min(key_counts, key=lambda k: (-key_counts[k], -len(k.split()), k))
     gaz_entry = next((gaz[k] for k in sorted(key_counts) if k in gaz), None)
@@ -576,14 +670,4 @@ def _entity(ms: list[Mention], keys: list[str], gaz: Mapping[str, Any]) -> Entit
         # Most words first, counted as the key counts them ("Abdul-Karem" is two).
         name = min(forms, key=lambda f: (-(" " in f), -forms[f], -len(words(f)), f))
     digest = hashlib.sha256(f"{FAMILY.get(label, label)}|{main_key}".encode()).hexdigest()[:16]
-    aliases = Counter(m.text for m, _ in named)
-    roles = Counter(m.text for m in ms if m.kind == "role")
-    return Entity(
-        id=f"ent_{digest}",
-        name=name,
-        label=label,
-        aliases=tuple(sorted(aliases.items(), key=lambda a: (-a[1], a[0]))),
-        mentions=tuple(ms),
-        documents=tuple(sorted({m.doc_id for m in ms})),
-        roles=tuple(sorted(roles.items(), key=lambda a: (-a[1], a[0]))),
-    )
+    return f"ent_{digest}", name, label

@@ -198,12 +198,13 @@ def _near(group: _Group, merged: list[_Group], index: dict[str, list[int]]) -> _
     overlap: Counter[int] = Counter()
     for w in group.words:
         overlap.update(index.get(w, ()))
-    for i, shared in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0])):
-        other = merged[i]
-        if shared / len(group.words | other.words) >= NEAR:
-            return other
-        break  # the best candidate failed; the others share fewer words
-    return None
+    if not overlap:
+        return None
+    # Only the best candidate (most shared words, then the first merged) can pass:
+    # the others share fewer words.
+    shared = max(overlap.values())
+    other = merged[min(i for i, n in overlap.items() if n == shared)]
+    return other if shared / len(group.words | other.words) >= NEAR else None
 
 
 def _pick(groups: list[_Group], family_of: Mapping[str, str], n: int) -> list[_Group]:
