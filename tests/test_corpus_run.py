@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -239,9 +240,20 @@ def test_story_state_keeps_every_story_across_adds_and_a_layout_change(tmp_path)
         store.put_section("story_state", store.get_section("story_state"))
     storyline.analyze([second], db=db)
     state_matches_stories()
+    with open_store(db) as store:
+        # The corpus's feature counts are one item; the stories keep none.
+        (counts,) = store.get_section("story_df")
+        assert counts["documents"] == 3 and "df_terms" not in store.get_section("story_state")[0]
+        # Without the counts, the stories start over (and come out the same).
+        store.put_section("story_df", [])
     shutil.copy(FIX / "repost-with-comment.txt", second / "repost-with-comment.txt")
     storyline.analyze([second], db=db)
     state_matches_stories()
+    scratch = tmp_path / "scratch.db"
+    storyline.analyze([first, second], db=scratch)
+    with open_store(db) as a, open_store(scratch) as b:
+        assert a.get_section("stories") == b.get_section("stories")
+        assert a.get_section("story_df") == b.get_section("story_df")
 
 
 def test_an_incremental_run_names_only_the_entities_it_has_not_seen(tmp_path, monkeypatch) -> None:
@@ -274,3 +286,22 @@ def test_an_incremental_run_names_only_the_entities_it_has_not_seen(tmp_path, mo
         state = a.get_section("entity_state")
     assert [x for x in after if x in only_unrelated] == only_unrelated
     assert sorted(x["id"] for x in state) == sorted(e["id"] for e in after)
+
+
+def test_stored_story_counts_come_from_their_section_else_from_the_stories() -> None:
+    from storyline.corpus.stories import Story, pack_pairs
+    from storyline.store.memory import MemoryStore
+
+    with_df = [
+        Story("s1", ("a", "b"), (("w:x", 1.0),), (("w:x", 2), ("w:y", 1))),
+        Story("s2", ("c",), (("w:x", 1.0),), (("w:x", 1),)),
+    ]
+    store = MemoryStore()
+    # An earlier layout: each story keeps its own counts.
+    assert corpus_run._stored_df(store, with_df, {"a", "b", "c"}) == {"w:x": 3, "w:y": 1}
+    bare = [dataclasses.replace(s, df=None) for s in with_df]
+    assert corpus_run._stored_df(store, bare, {"a", "b", "c"}) is None
+    store.put_section("story_df", [{"documents": 3, **pack_pairs("df", [("w:z", 3)])}])
+    assert corpus_run._stored_df(store, bare, {"a", "b", "c"}) == {"w:z": 3}
+    # Counts of another set of documents are not used.
+    assert corpus_run._stored_df(store, bare, {"a", "b"}) is None

@@ -422,6 +422,32 @@ def test_known_documents_are_skipped() -> None:
     assert assign_stories(first, LORVIK[:1]) == sorted(first, key=lambda s: s.id)
 
 
+def test_placing_with_the_corpus_df_carried_outside_gives_the_same_stories() -> None:
+    from collections import Counter
+
+    from storyline.corpus.stories import place_documents
+
+    first = _first_stories()
+    new_docs = [LORVIK[2], SANDHAVEN[2], *ARRESTS]
+    expected = assign_stories(first, new_docs)
+    summed: Counter[str] = Counter()
+    for s in first:
+        summed.update(dict(s.df or ()))
+    bare = [replace(s, df=None) for s in first]
+    placed, df = place_documents(bare, new_docs, summed)
+    assert [replace(s, df=None) for s in expected] == placed
+    assert all(s.df is None for s in placed)
+    # The counts returned are those the stories would have summed.
+    every: Counter[str] = Counter()
+    for s in expected:
+        every.update(dict(s.df or ()))
+    assert df == every
+    with pytest.raises(ValueError, match="keeps no df"):
+        assign_stories(bare, new_docs)
+    stored = placed[0].to_dict()
+    assert "df_terms" not in stored and Story.from_dict(stored) == placed[0]
+
+
 def test_story_json_round_trip() -> None:
     for story in _first_stories():
         stored = story.to_dict()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +43,10 @@ from storyline.corpus.stories import (
     Story,
     StoryInput,
     StoryParams,
-    assign_stories,
+    pack_pairs,
+    place_documents,
     story_summary,
+    unpack_pairs,
 )
 from storyline.model import Document
 from storyline.store import Store
@@ -70,7 +72,8 @@ def _anchor_feature(params: ReuseParams) -> str:
 LAYOUT = 4
 """How the corpus sections are stored (3: story state, summaries, events, claims,
 conflicts, quotes and timeline in parts, one per story; time expressions one part per
-document; 4: entities one part each). A store written with another layout is not
+document; 4: entities one part each, story feature counts for the whole corpus in one
+item rather than in every story). A store written with another layout is not
 reused: its sections are rewritten whole once."""
 
 
@@ -468,6 +471,21 @@ def update_entities(
     return by_doc, dict(spans)
 
 
+def _stored_df(store: Store, stories: list[Story], placed: set[str]) -> Counter[str] | None:
+    """How many of the placed documents have each story feature: the ``story_df``
+    section when it counts exactly those documents, else summed from the stories' own
+    counts (as stores of an earlier layout keep them), else None."""
+    item = next(iter(store.get_section("story_df")), None)
+    if item is not None and item.get("documents") == len(placed):
+        return Counter(dict(unpack_pairs(item, "df", int)))
+    if not all(s.df is not None for s in stories):
+        return None
+    df: Counter[str] = Counter()
+    for s in stories:
+        df.update(dict(s.df or ()))
+    return df
+
+
 def story_params(config: Config) -> StoryParams:
     cfg = config.stories
     return StoryParams(
@@ -486,31 +504,33 @@ def update_stories(
     """Put new documents into existing stories or new ones; a story is never split, but
     two stories that a new document bridges may merge.
 
-    The state needed to add documents later (story centroids) is kept in the
-    ``story_state`` section, which the export leaves out.
+    The state needed to add documents later is kept in sections the export leaves
+    out: each story's centroid in ``story_state`` (a part per story), and how many
+    documents have each feature, over the whole corpus, in ``story_df`` (one item).
     """
     params = story_params(config)
     inputs = {
         d.id: StoryInput(d.id, d.text, d.title, d.published.day if d.published else None)
         for d in docs
     }
-    existing = [
-        s
-        for s in (Story.from_dict(x) for x in store.get_section("story_state"))
-        if all(i in inputs for i in s.doc_ids)
-    ]
+    stored = [Story.from_dict(x) for x in store.get_section("story_state")]
+    existing = [s for s in stored if all(i in inputs for i in s.doc_ids)]
     placed = {i for s in existing for i in s.doc_ids}
+    df = _stored_df(store, existing, placed)
+    if df is None:
+        existing, placed, df = [], set(), Counter()  # no counts to go on: start over
     new = [inputs[i] for i in sorted(inputs) if i not in placed]
     stories = list(existing)
     # New documents join in batches: clustering compares a batch with itself, so the
     # batch size bounds memory and time (a whole archive at once would be n x n).
     size = config.stories.batch_size
     for start in range(0, len(new), size):
-        stories = assign_stories(stories, new[start : start + size], params=params)
-    # A story state is a part of its own: those assign_stories left as they were stay
+        stories, df = place_documents(stories, new[start : start + size], df, params=params)
+    # A story state is a part of its own: those place_documents left as they were stay
     # stored as they are (stories come back sorted by id, the sort key).
     unchanged = {id(s) for s in existing} if reuse else set()
-    changed = [s for s in stories if id(s) not in unchanged]
+    changed = [dataclasses.replace(s, df=None) for s in stories if id(s) not in unchanged]
+    store.put_section("story_df", [])  # until the new state is written, none counts
     store.update_section(
         "story_state",
         [s.to_dict() for s in changed],
@@ -518,6 +538,8 @@ def update_stories(
         sort_keys=[s.id for s in changed],
         keep={s.id for s in stories if id(s) in unchanged},
     )
+    counts = {"documents": len(inputs), **pack_pairs("df", sorted(df.items()))}
+    store.put_section("story_df", [counts])
     # A story with the documents it had last run keeps its title and dates.
     before = {s["id"]: s for s in store.get_section("stories")} if reuse else {}
     summaries = []

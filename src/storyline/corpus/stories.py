@@ -68,8 +68,11 @@ __all__ = [
     "cut_tree",
     "document_terms",
     "featurize",
+    "pack_pairs",
+    "place_documents",
     "similarity_matrix",
     "story_summary",
+    "unpack_pairs",
 ]
 
 
@@ -198,7 +201,8 @@ class Story:
             ``centroid_size`` strongest features, sorted by name. Its dot product
             with a document's vector is the document's average cosine to the
             members, the same quantity average linkage thresholds.
-        df: for each feature, how many members have it (idf for newcomers).
+        df: for each feature, how many members have it (idf for newcomers); None when
+            the caller keeps the whole corpus's counts instead (:func:`place_documents`).
         first_published: the earliest member date (``YYYY-MM-DD``), or None.
         last_published: the latest member date, or None.
     """
@@ -206,7 +210,7 @@ class Story:
     id: str
     doc_ids: tuple[str, ...]
     centroid: tuple[tuple[str, float], ...]
-    df: tuple[tuple[str, int], ...]
+    df: tuple[tuple[str, int], ...] | None
     first_published: str | None = None
     last_published: str | None = None
 
@@ -218,12 +222,9 @@ class Story:
         times faster than a list of pairs; a term with a tab falls back to pairs.
         """
         out: dict[str, Any] = {"id": self.id, "doc_ids": list(self.doc_ids)}
-        for name, pairs in (("centroid", self.centroid), ("df", self.df)):
-            if any(_SEP in t for t, _ in pairs):
-                out[name] = [[t, x] for t, x in pairs]
-            else:
-                out[f"{name}_terms"] = _SEP.join(t for t, _ in pairs)
-                out[f"{name}_values"] = [x for _, x in pairs]
+        out.update(pack_pairs("centroid", self.centroid))
+        if self.df is not None:
+            out.update(pack_pairs("df", self.df))
         out["first_published"] = self.first_published
         out["last_published"] = self.last_published
         return out
@@ -233,8 +234,8 @@ class Story:
         return cls(
             id=str(d["id"]),
             doc_ids=tuple(str(x) for x in d["doc_ids"]),
-            centroid=_pairs(d, "centroid", float),
-            df=_pairs(d, "df", int),
+            centroid=unpack_pairs(d, "centroid", float),
+            df=unpack_pairs(d, "df", int) if "df" in d or "df_terms" in d else None,
             first_published=d.get("first_published"),
             last_published=d.get("last_published"),
         )
@@ -244,8 +245,21 @@ _SEP = "\t"
 T = TypeVar("T")
 
 
-def _pairs(d: Mapping[str, Any], name: str, kind: Callable[[Any], T]) -> tuple[tuple[str, T], ...]:
-    """``(term, value)`` pairs of a stored story, in either of :meth:`Story.to_dict`'s forms."""
+def pack_pairs(name: str, pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """``(term, value)`` pairs in their stored form: ``{name}_terms`` (tab-joined) beside
+    ``{name}_values``, or ``{name}`` as a list of pairs when a term holds a tab."""
+    if any(_SEP in t for t, _ in pairs):
+        return {name: [[t, x] for t, x in pairs]}
+    return {
+        f"{name}_terms": _SEP.join(t for t, _ in pairs),
+        f"{name}_values": [x for _, x in pairs],
+    }
+
+
+def unpack_pairs(
+    d: Mapping[str, Any], name: str, kind: Callable[[Any], T]
+) -> tuple[tuple[str, T], ...]:
+    """``(term, value)`` pairs back from either of :func:`pack_pairs`'s forms."""
     if name in d:
         return tuple((str(t), kind(x)) for t, x in d[name])
     terms = d[f"{name}_terms"]
@@ -301,14 +315,47 @@ def assign_stories(
         >>> [s.doc_ids for s in assign_stories(first, [StoryInput("b", "Denby mill fire.")])]
         [('a', 'b')]
     """
+    return place_documents(existing, new_docs, None, threshold=threshold, params=params)[0]
+
+
+def place_documents(
+    existing: Sequence[Story],
+    new_docs: Sequence[StoryInput],
+    df: Mapping[str, int] | None,
+    *,
+    threshold: float | None = None,
+    params: StoryParams = DEFAULT_PARAMS,
+) -> tuple[list[Story], Counter[str]]:
+    """:func:`assign_stories`, with the document frequencies of the whole corpus kept
+    by the caller rather than in every story (an archive reads them as one item).
+
+    Args:
+        existing: the stories so far.
+        new_docs: documents to place.
+        df: for each feature, how many documents of ``existing`` have it; with None it
+            is summed from the stories' own ``df``, which the stories returned keep.
+            Given, the stories returned keep none (``df`` None).
+        threshold: overrides ``params.threshold``.
+        params: the same settings the existing stories were made with.
+
+    Returns:
+        ``(all stories sorted by id, df with the new documents counted)``.
+
+    Raises:
+        ValueError: two new documents share an id, or ``df`` is None and a story
+            kept no ``df``.
+    """
     _check_unique(new_docs)
     cut = params.threshold if threshold is None else threshold
     known = {doc_id for s in existing for doc_id in s.doc_ids}
     stories = sorted(existing, key=lambda s: s.id)
+    keep_df = df is None
+    if df is None:
+        df = _summed_df(stories)
     fresh = sorted((d for d in new_docs if d.doc_id not in known), key=lambda d: d.doc_id)
     if not fresh:
-        return stories
-    docs = _doc_groups(stories, fresh, len(known), params)
+        return stories, Counter(df)
+    docs, df = _doc_groups(fresh, df, len(known), params)
     olds = [_story_group(s) for s in stories]
     # Stories are below the cut with each other, so one can only take part in a merge
     # if some new document reaches the cut with it: leave the others out of the matrix.
@@ -320,9 +367,21 @@ def assign_stories(
     for members in cut_tree(len(groups), tree, cut):
         parts = [groups[i] for i in members]
         result.append(
-            parts[0].story if len(parts) == 1 and parts[0].story else _join(parts, params)
+            parts[0].story
+            if len(parts) == 1 and parts[0].story
+            else _join(parts, params, keep_df=keep_df)
         )
-    return sorted(result, key=lambda s: s.id)
+    return sorted(result, key=lambda s: s.id), df
+
+
+def _summed_df(stories: Sequence[Story]) -> Counter[str]:
+    """The document frequencies of the stories' documents, from each story's own."""
+    df: Counter[str] = Counter()
+    for story in stories:
+        if story.df is None:
+            raise ValueError(f"story {story.id} keeps no df: pass the corpus's df")
+        df.update(dict(story.df))
+    return df
 
 
 def _similarity(rows: Sequence[_Group], cols: Sequence[_Group], params: StoryParams) -> np.ndarray:
@@ -341,18 +400,13 @@ def _story_group(story: Story) -> _Group:
 
 
 def _doc_groups(
-    stories: Sequence[Story], docs: Sequence[StoryInput], n_known: int, params: StoryParams
-) -> list[_Group]:
-    """New documents as groups, featurised with idf over the stories' documents and them."""
+    docs: Sequence[StoryInput], df: Mapping[str, int], n_known: int, params: StoryParams
+) -> tuple[list[_Group], Counter[str]]:
+    """New documents as groups, featurised with idf over the known documents (``df``)
+    and them; and ``df`` with them counted."""
     term_counts = [document_terms(d) for d in docs]
-    # Weights read the df of the documents' own terms only: sum just those.
-    wanted = {t for terms in term_counts for t in terms}
-    df: Counter[str] = Counter()
-    for story in stories:
-        for t, n in story.df:
-            if t in wanted:
-                df[t] += n
     new_df = document_frequency(term_counts)
+    df = Counter(df)
     df.update(new_df)
     n_docs = n_known + len(docs)
     shares = background_shares(new_df, params.background_docs)
@@ -360,11 +414,12 @@ def _doc_groups(
     for d, terms in zip(docs, term_counts, strict=True):
         vector = weigh(terms, df, n_docs, params.weights, params.background_docs, shares)
         groups.append(_Group(None, d, vector, Counter(terms.keys()), 1, (day(d.published),) * 2))
-    return groups
+    return groups, df
 
 
-def _join(parts: Sequence[_Group], params: StoryParams) -> Story:
-    """One story of stories and documents: size-weighted mean centroid, summed df, dates.
+def _join(parts: Sequence[_Group], params: StoryParams, *, keep_df: bool = True) -> Story:
+    """One story of stories and documents: size-weighted mean centroid, summed df (or
+    none, ``keep_df`` False), dates.
 
     The story keeps the smallest id among the stories joined; a story of new
     documents only is ``"story-"`` + its smallest doc id.
@@ -373,7 +428,8 @@ def _join(parts: Sequence[_Group], params: StoryParams) -> Story:
     doc_ids: list[str] = []
     days: list[str] = []
     for p in parts:
-        df.update(dict(p.story.df) if p.story else p.df)
+        if keep_df:
+            df.update(dict(p.story.df or ()) if p.story else p.df)
         if p.story:
             doc_ids += p.story.doc_ids
             days += [x for x in (p.story.first_published, p.story.last_published) if x]
@@ -393,7 +449,7 @@ def _join(parts: Sequence[_Group], params: StoryParams) -> Story:
         doc_ids=tuple(sorted(doc_ids)),
         # Rounded so the JSON form reads back to the same story.
         centroid=tuple(sorted((t, round(x / n, 6)) for t, x in strongest)),
-        df=tuple(sorted(df.items())),
+        df=tuple(sorted(df.items())) if keep_df else None,
         first_published=min(days) if days else None,
         last_published=max(days) if days else None,
     )

@@ -382,39 +382,50 @@ def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, st
     """
     # The names that may be short forms, with their kind (a lone "person" may be a group).
     shorts: list[tuple[int, str]] = []
+    longs: list[tuple[int, str]] = []  # group and place names of more than one word
     for i, m in enumerate(ms):
+        if m.kind != "name":
+            continue
         fam = FAMILY.get(m.label, "other")
-        if m.kind == "name" and not (fam == "person" and " " in keys[i]):
-            shorts.append((i, "group" if fam == "person" else fam))
+        if fam == "person":
+            if " " not in keys[i]:
+                shorts.append((i, "group"))
+        else:
+            shorts.append((i, fam))
+            if " " in keys[i]:
+                longs.append((i, fam))
     wanted = {(fam, keys[i]) for i, fam in shorts}
     longer: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (scope, kind, part)
     parts_of: dict[tuple[str, str], list[str]] = {}  # a key's shorter names that may occur
     seen: set[tuple[str, str, str]] = set()
-    for i, m in enumerate(ms):
-        fam = FAMILY.get(m.label, "other")
-        if m.kind == "name" and fam != "person" and " " in keys[i]:
-            if (m.doc_id, fam, keys[i]) in seen:
-                continue  # the same name again in the document: nothing new to index
-            seen.add((m.doc_id, fam, keys[i]))
-            parts = parts_of.get((keys[i], fam))
-            if parts is None:
-                ws = keys[i].split()
-                # A place's longer names are mostly other places named after it ("Baghdad
-                # airport", "US embassy"): only a generic suffix keeps the same place
-                # ("Anbar province"). Groups keep their longer names unless those are sites.
-                found = {" ".join(ws[:n]) for n in range(1, len(ws))}
-                if fam == "group":
-                    found |= {" ".join(ws[n:]) for n in range(1, len(ws))}
-                # Only a part that some mention has as its key is ever looked up.
-                parts = parts_of[(keys[i], fam)] = [p for p in found if (fam, p) in wanted]
-            for part in parts:
-                longer[(m.doc_id, fam, part)].add(keys[i])
-                longer[(story[m.doc_id], fam, part)].add(keys[i])
+    for i, fam in longs:
+        doc_id, key = ms[i].doc_id, keys[i]
+        if (doc_id, fam, key) in seen:
+            continue  # the same name again in the document: nothing new to index
+        seen.add((doc_id, fam, key))
+        parts = parts_of.get((key, fam))
+        if parts is None:
+            ws = key.split()
+            # A place's longer names are mostly other places named after it ("Baghdad
+            # airport", "US embassy"): only a generic suffix keeps the same place
+            # ("Anbar province"). Groups keep their longer names unless those are sites.
+            found = {" ".join(ws[:n]) for n in range(1, len(ws))}
+            if fam == "group":
+                found |= {" ".join(ws[n:]) for n in range(1, len(ws))}
+            # Only a part that some mention has as its key is ever looked up.
+            parts = parts_of[(key, fam)] = [p for p in found if (fam, p) in wanted]
+        for part in parts:
+            longer[(doc_id, fam, part)].add(key)
+            longer[(story[doc_id], fam, part)].add(key)
     expanded: dict[tuple[str, str], set[str]] = defaultdict(set)
     left: list[tuple[int, str]] = []
     # What a short form in a document becomes depends only on these: decide it once.
     decided: dict[tuple[str, str, str, str], str | None] = {}
+    some_longer = {(fam, part) for _, fam, part in longer}
     for i, fam in shorts:
+        if (fam, keys[i]) not in some_longer:
+            left.append((i, fam))  # no longer name anywhere starts or ends it
+            continue
         m = ms[i]
         case = (m.doc_id, fam, m.label, keys[i])
         if case not in decided:
@@ -517,6 +528,14 @@ def _key_nodes(
     node_of = [0] * len(ms)
     for key in sorted(by_key):
         idx = by_key[key]
+        kinds = {FAMILY.get(ms[i].label, "other") for i in idx}
+        if len(kinds) == 1:
+            # One kind of thing: it wins the vote, and no split is possible.
+            docs = frozenset(ms[i].doc_id for i in idx if ms[i].kind == "name")
+            for i in idx:
+                node_of[i] = len(nodes)
+            nodes.append((key, kinds.pop(), docs))
+            continue
         votes: Counter[str] = Counter()
         counts: Counter[str] = Counter()
         for i in idx:
