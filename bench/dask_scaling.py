@@ -40,12 +40,12 @@ def run_case(workers: int, workdir: Path) -> dict[str, Any]:
 
     Phases: ``start`` (the cluster), ``ingest`` (read and build in the workers,
     stored on the driver), ``features`` (per-document features in the workers),
-    ``corpus`` (``update_corpus`` on the driver).
+    ``corpus`` (``update_corpus`` on the driver, its per-story steps in the workers).
     """
     from storyline.config import Config
     from storyline.corpus.run import update_corpus
     from storyline.ingest.sources import iter_inputs
-    from storyline.scale.dask import dask_client, ingest, put_document_features
+    from storyline.scale.dask import client_mapper, dask_client, ingest, put_document_features
     from storyline.store import open_store
 
     config = Config()
@@ -59,8 +59,8 @@ def run_case(workers: int, workdir: Path) -> dict[str, Any]:
             marks.append(time.perf_counter())
             put_document_features(client, store, config)
             marks.append(time.perf_counter())
-        update_corpus(store, config)
-        marks.append(time.perf_counter())
+            update_corpus(store, config, mapper=client_mapper(client))
+            marks.append(time.perf_counter())
     steps = [b - a for a, b in itertools.pairwise(marks)]
     phases = dict(zip(PHASES, steps, strict=True))
     return {

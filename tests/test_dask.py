@@ -52,7 +52,13 @@ def test_parse_cluster_rejects(value: str) -> None:
         parse_cluster(value)
 
 
-def test_local_cluster_matches_single_process(corpus: Path, tmp_path: Path) -> None:
+def test_local_cluster_matches_single_process(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.corpus import blocks
+
+    # Blocks of a few documents, so the per-story steps go to the workers in many tasks.
+    monkeypatch.setattr(blocks, "BLOCK_DOCS", 3)
     single = analyze([corpus], db=tmp_path / "single.db", config=CONFIG)
     spread = analyze_dask([corpus], db=tmp_path / "dask.db", cluster="local:2", config=CONFIG)
     assert spread == single

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from storyline.config import Config
+from storyline.corpus.blocks import Mapper, story_blocks
 from storyline.corpus.families import local_families
 from storyline.evidence import EntityRefs, entity_spans
 from storyline.model import Document
@@ -73,6 +74,7 @@ def update_language(
     *,
     spans: Mapping[str, Sequence[tuple[int, int, str, str]]] | None = None,
     reuse: bool = False,
+    mapper: Mapper | None = None,
 ) -> dict[str, int]:
     """Write the ``events``, ``timeline``, ``claims``, ``conflicts`` and ``quotes`` sections.
 
@@ -94,6 +96,8 @@ def update_language(
         spans: document id -> its entity mention spans, sorted ``(start, end, entity
             id, name)`` (from the ``entities`` section when None).
         reuse: keep the items of stories whose key is unchanged since the last run.
+        mapper: build the items in blocks of whole stories with it (a Dask client's
+            map); the items are the same.
 
     Returns:
         How many items each section got.
@@ -119,7 +123,7 @@ def update_language(
     kept = {story for story, key in keys.items() if key in before}
     todo = [d for d in docs if story_of.get(d.id) not in kept] if kept else docs
     sections = _language_sections(
-        store, todo, config, mentions, story_of, family_of, spans, feature
+        store, todo, config, mentions, story_of, family_of, spans, feature, mapper
     )
     # Until the new keys are written, no story's stored items count as current.
     store.put_section("language_state", [])
@@ -211,9 +215,47 @@ def _language_sections(
     family_of: Mapping[str, str],
     spans: Mapping[str, Sequence[tuple[int, int, str, str]]],
     feature: str,
+    mapper: Mapper | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The items of :data:`SECTIONS` for ``docs`` (their per-document feature computed
-    where missing), as a run over only these documents' stories gives them."""
+    where missing), as a run over only these documents' stories gives them; with a
+    ``mapper``, built in blocks of whole stories (:mod:`storyline.corpus.blocks`)."""
+    values = _document_values(store, docs, config, mentions, feature)
+    whole = LanguageBlock(tuple(docs), values, config, story_of, family_of, spans)
+    if mapper is None or not _story_local(config) or not all(d.id in story_of for d in docs):
+        return block_sections(whole)
+    by_id = {d.id: d for d in docs}
+    members: dict[str, list[str]] = defaultdict(list)
+    for d in docs:
+        members[story_of[d.id]].append(d.id)
+    jobs = []
+    for block in story_blocks({story: len(ids) for story, ids in members.items()}):
+        ids = sorted(i for story in block for i in members[story])
+        jobs.append(
+            LanguageBlock(
+                tuple(by_id[i] for i in ids),
+                {i: values[i] for i in ids},
+                config,
+                {i: story_of[i] for i in ids},
+                {i: family_of[i] for i in ids if i in family_of},
+                {i: spans[i] for i in ids if i in spans},
+            )
+        )
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in SECTIONS}
+    for found in mapper(block_sections, jobs):
+        for name in SECTIONS:
+            out[name].extend(found[name])
+    return out
+
+
+def _document_values(
+    store: Store,
+    docs: Sequence[Document],
+    config: Config,
+    mentions: Mapping[str, Sequence[Any]],
+    feature: str,
+) -> dict[str, bytes]:
+    """Each document's cached language feature, computed and stored where missing."""
     from storyline.nlp.parse import iter_parsed
     from storyline.nlp.timex import Timex
 
@@ -229,9 +271,28 @@ def _language_sections(
             fresh[doc_id] = json.dumps(found, ensure_ascii=False).encode()
         store.put_features(feature, fresh)
         values.update(fresh)
-    per_doc = {d.id: json.loads(values[d.id]) for d in docs}
+    return values
+
+
+@dataclasses.dataclass(frozen=True)
+class LanguageBlock:
+    """Whole stories and everything their language items are built from (picklable:
+    a Dask worker builds them without the store)."""
+
+    docs: tuple[Document, ...]
+    values: Mapping[str, bytes]  # document id -> its cached language feature
+    config: Config
+    story_of: Mapping[str, str]
+    family_of: Mapping[str, str]
+    spans: Mapping[str, Sequence[tuple[int, int, str, str]]]
+
+
+def block_sections(block: LanguageBlock) -> dict[str, list[dict[str, Any]]]:
+    """The items of :data:`SECTIONS` for the stories of one block."""
+    docs, config, story_of, family_of = block.docs, block.config, block.story_of, block.family_of
+    per_doc = {d.id: json.loads(block.values[d.id]) for d in docs}
     texts = {d.id: d.text for d in docs}
-    local = {d.id: spans[d.id] for d in docs if d.id in spans}
+    local = {d.id: block.spans[d.id] for d in docs if d.id in block.spans}
     entity_of = SpanEntities(local)
     refs = EntityRefs.from_spans(local)
     entity_names = {ent: name for found in local.values() for _, _, ent, name in found}

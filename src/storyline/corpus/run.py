@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from storyline.config import Config
+from storyline.corpus.blocks import Mapper
 from storyline.corpus.derivations import Derivation, derivation_from_dict, derive
 from storyline.corpus.families import families, family_index, independent_sources
 from storyline.corpus.lsh import candidate_pairs as lsh_candidates
@@ -100,12 +101,17 @@ def _state(store: Store, config: Config) -> dict[str, Any]:
     }
 
 
-def update_corpus(store: Store, config: Config, *, force: bool = False) -> CorpusReport | None:
+def update_corpus(
+    store: Store, config: Config, *, force: bool = False, mapper: Mapper | None = None
+) -> CorpusReport | None:
     """Bring the corpus-level sections of ``store`` up to date with its documents.
 
     Documents are only ever added, so when their count and the settings are those
     of the last update, nothing has changed and this returns None at once (a re-run
-    on the same inputs costs no corpus work). ``force`` recomputes anyway.
+    on the same inputs costs no corpus work). ``force`` recomputes anyway. With a
+    ``mapper`` (a Dask client's map: :func:`storyline.scale.dask.client_mapper`), the
+    steps that depend on one story at a time (events, claims, quotes, summaries) run
+    in blocks of whole stories through it; the sections are the same.
     """
     state = _state(store, config)
     previous = store.get_section("corpus_state")
@@ -150,18 +156,27 @@ def update_corpus(store: Store, config: Config, *, force: bool = False) -> Corpu
             family_index(fams),
             spans=spans,
             reuse=reuse,
+            mapper=mapper,
         )
     if config.summary.enabled:
-        update_summary(store, docs, config, reuse=reuse)
+        update_summary(store, docs, config, reuse=reuse, mapper=mapper)
     store.put_section("corpus_state", [state])
     return CorpusReport(len(docs), len(fresh), len(derivations), len(fams), n_stories)
 
 
-def update_summary(store: Store, docs: list[Document], config: Config, *, reuse: bool) -> None:
+def update_summary(
+    store: Store,
+    docs: list[Document],
+    config: Config,
+    *,
+    reuse: bool,
+    mapper: Mapper | None = None,
+) -> None:
     """The ``summary`` section, one part per story; with ``reuse``, a story whose
     documents, copies and family grouping are those of the last run keeps its stored
-    sentences (``summary_state`` holds each story's key; the export leaves it out)."""
-    from storyline.outputs.summary import story_keys, summary_section
+    sentences (``summary_state`` holds each story's key; the export leaves it out).
+    With a ``mapper``, stories are summarised in blocks through it."""
+    from storyline.outputs.summary import story_keys, summary_in_blocks, summary_section
 
     stories = store.get_section("stories")
     inputs = (docs, stories, store.get_section("derivations"), store.get_section("families"))
@@ -170,7 +185,10 @@ def update_summary(store: Store, docs: list[Document], config: Config, *, reuse:
     before = {(s["story_id"], s["key"]) for s in store.get_section("summary_state")}
     kept = {story for story, key in keys.items() if (story, key) in before} if reuse else set()
     todo = [s for s in stories if str(s.get("id")) not in kept]
-    items = summary_section(docs, todo, *inputs[2:], sentences_per_story=n)
+    if mapper is None:
+        items = summary_section(docs, todo, *inputs[2:], sentences_per_story=n)
+    else:
+        items = summary_in_blocks(mapper, docs, todo, *inputs[2:], sentences_per_story=n)
     # Until the new keys are written, no stored summary counts as current.
     store.put_section("summary_state", [])
     # Stories come sorted by id, the sort key.

@@ -16,9 +16,12 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.model import Document
+
+if TYPE_CHECKING:
+    from storyline.corpus.blocks import Mapper
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|$)", re.MULTILINE)
 _WORD = re.compile(r"\w+")
@@ -108,6 +111,66 @@ def summary_section(
         sentences = [_item(g, by_id, family_of) for g in picked]
         out.append({"story_id": story.get("id"), "sentences": sentences})
     return out
+
+
+def summary_in_blocks(
+    mapper: Mapper,
+    docs: Sequence[Document],
+    stories: Sequence[Mapping[str, Any]],
+    derivations: Sequence[Mapping[str, Any]],
+    families: Sequence[Mapping[str, Any]],
+    *,
+    sentences_per_story: int = 5,
+) -> list[dict[str, Any]]:
+    """:func:`summary_section`, built in blocks of whole stories with ``mapper``
+    (:mod:`storyline.corpus.blocks`): each block gets its stories' documents and the
+    copies and families among them, and the items come back in the stories' order."""
+    from storyline.corpus.blocks import story_blocks
+
+    by_story = {str(s.get("id")): s for s in stories}
+    order = {story: i for i, story in enumerate(by_story)}
+    by_id = {d.id: d for d in docs}
+    jobs = []
+    for block in story_blocks({k: len(s.get("documents", ())) for k, s in by_story.items()}):
+        block.sort(key=order.__getitem__)
+        ids = {str(i) for k in block for i in by_story[k].get("documents", ())}
+        jobs.append(
+            SummaryBlock(
+                tuple(by_id[i] for i in sorted(ids) if i in by_id),
+                tuple(by_story[k] for k in block),
+                tuple(d for d in derivations if str(d.get("derived_id")) in ids),
+                tuple(
+                    {"id": f["id"], "documents": [i for i in f.get("documents", ()) if i in ids]}
+                    for f in families
+                    if any(i in ids for i in f.get("documents", ()))
+                ),
+                sentences_per_story,
+            )
+        )
+    items = [item for found in mapper(summary_block, jobs) for item in found]
+    return sorted(items, key=lambda item: order[str(item["story_id"])])
+
+
+@dataclass(frozen=True)
+class SummaryBlock:
+    """The arguments of :func:`summary_section` for a block of stories (picklable)."""
+
+    docs: tuple[Document, ...]
+    stories: tuple[Mapping[str, Any], ...]
+    derivations: tuple[Mapping[str, Any], ...]
+    families: tuple[Mapping[str, Any], ...]
+    sentences_per_story: int
+
+
+def summary_block(block: SummaryBlock) -> list[dict[str, Any]]:
+    """:func:`summary_section` of one block."""
+    return summary_section(
+        block.docs,
+        block.stories,
+        block.derivations,
+        block.families,
+        sentences_per_story=block.sentences_per_story,
+    )
 
 
 def story_keys(

@@ -12,7 +12,9 @@
    partition of documents, the model loaded once per worker process, and put
    into the store under the feature names the single-process stages use.
 3. :func:`storyline.corpus.run.update_corpus` then runs on the driver: it finds
-   those features cached and only does the corpus-level grouping.
+   those features cached and only does the corpus-level grouping; the steps that
+   depend on one story at a time (events, claims, conflicts, quotes, summaries) go
+   back to the workers in blocks of whole stories (:func:`client_mapper`).
 
 The reuse anchors, MinHash signatures and text hashes are per-document features
 too, computed in the workers; ``update_corpus`` keeps its own record of which
@@ -21,6 +23,7 @@ documents it has aligned, so only the pairwise alignment and grouping is left to
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storyline.config import Config
+from storyline.corpus.blocks import Mapper
 from storyline.errors import ConfigError, MissingExtraError
 from storyline.ingest.sources import Input, iter_inputs
 from storyline.model import Document, Failure, IngestReport
@@ -141,15 +145,37 @@ def analyze_dask(
     with _store(db, config) as store:
         own_files = _store_files(db if isinstance(db, str | Path) else None, config)
         items = list(iter_inputs(paths, config, exclude=own_files))
+        from storyline.corpus.run import update_corpus
+
         if client is not None:
             report = _run(client, items, store, config, progress)
+            update_corpus(store, config, mapper=client_mapper(client))
         else:
             with dask_client(cluster) as started:
                 report = _run(started, items, store, config, progress)
-        from storyline.corpus.run import update_corpus
-
-        update_corpus(store, config)
+                update_corpus(store, config, mapper=client_mapper(started))
     return report
+
+
+def client_mapper(client: Client) -> Mapper:
+    """A :data:`~storyline.corpus.blocks.Mapper` over ``client``: one task per item, at
+    most two per worker in flight (so the driver never holds every block's data twice),
+    results in item order."""
+
+    def run(func: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        todo = list(items)
+        width = max(2 * len(client.scheduler_info().get("workers", {})), 2)
+        in_flight: deque[Any] = deque()
+        sent = 0
+        while sent < len(todo) or in_flight:
+            while sent < len(todo) and len(in_flight) < width:
+                in_flight.append(client.submit(func, todo[sent], pure=False))
+                sent += 1
+            future = in_flight.popleft()
+            yield future.result()
+            future.release()
+
+    return run
 
 
 def _run(
