@@ -25,6 +25,19 @@ def _folders(tmp_path: Path, first: tuple[str, ...], second: tuple[str, ...]) ->
     return folders
 
 
+def _first_run(
+    tmp_path: Path, first: tuple[str, ...], second: tuple[str, ...]
+) -> tuple[Path, Path, Path, set[str]]:
+    """:func:`_folders`, the first analysed into a store; with the ids of the documents of
+    ``unrelated.txt`` (a story an add of the second folder must leave alone)."""
+    folders = _folders(tmp_path, first, second)
+    db = tmp_path / "inc.db"
+    storyline.analyze([folders[0]], db=db)
+    with open_store(db) as store:
+        unrelated = {d.id for d in store.iter_documents() if "unrelated" in d.source}
+    return *folders, db, unrelated
+
+
 def test_analyze_fills_derivations_and_families(tmp_path) -> None:
     db = tmp_path / "s.db"
     storyline.analyze([FIX], db=db)
@@ -170,11 +183,9 @@ def test_features_computed_elsewhere_still_get_aligned(tmp_path) -> None:
 def test_an_incremental_run_summarises_only_the_stories_it_touched(tmp_path, monkeypatch) -> None:
     from storyline.outputs import summary
 
-    first, second = _folders(tmp_path, ("wire.txt", "unrelated.txt"), ("repost-with-comment.txt",))
-    db = tmp_path / "inc.db"
-    storyline.analyze([first], db=db)
-    with open_store(db) as store:
-        unrelated = {d.id for d in store.iter_documents() if "unrelated" in d.source}
+    first, second, db, unrelated = _first_run(
+        tmp_path, ("wire.txt", "unrelated.txt"), ("repost-with-comment.txt",)
+    )
     summarised: list[set[str]] = []
     real = summary._groups
     monkeypatch.setattr(
@@ -194,11 +205,10 @@ def test_an_incremental_run_rebuilds_language_items_only_for_touched_stories(
 
     # The repost first: a story is named by its smallest document id when made, and the
     # repost's id is the smaller one, so the story ids agree with a run from scratch.
-    first, second = _folders(tmp_path, ("repost-with-comment.txt", "unrelated.txt"), ("wire.txt",))
-    db = tmp_path / "inc.db"
-    storyline.analyze([first], db=db)
+    first, second, db, unrelated = _first_run(
+        tmp_path, ("repost-with-comment.txt", "unrelated.txt"), ("wire.txt",)
+    )
     with open_store(db) as store:
-        unrelated = {d.id for d in store.iter_documents() if "unrelated" in d.source}
         before = {n: store.get_section(n) for n in ("claims", "quotes", "events")}
     assert any(c["evidence"]["document_id"] in unrelated for c in before["claims"])
     grouped: list[set[str]] = []
@@ -259,11 +269,10 @@ def test_story_state_keeps_every_story_across_adds_and_a_layout_change(tmp_path)
 def test_an_incremental_run_names_only_the_entities_it_has_not_seen(tmp_path, monkeypatch) -> None:
     from storyline.entities import canonical
 
-    first, second = _folders(tmp_path, ("repost-with-comment.txt", "unrelated.txt"), ("wire.txt",))
-    db = tmp_path / "inc.db"
-    storyline.analyze([first], db=db)
+    first, second, db, unrelated = _first_run(
+        tmp_path, ("repost-with-comment.txt", "unrelated.txt"), ("wire.txt",)
+    )
     with open_store(db) as store:
-        unrelated = {d.id for d in store.iter_documents() if "unrelated" in d.source}
         before = store.get_section("entities")
     only_unrelated = [e for e in before if {m["document_id"] for m in e["mentions"]} <= unrelated]
     assert only_unrelated
