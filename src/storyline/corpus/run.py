@@ -110,8 +110,9 @@ def update_corpus(
     of the last update, nothing has changed and this returns None at once (a re-run
     on the same inputs costs no corpus work). ``force`` recomputes anyway. With a
     ``mapper`` (a Dask client's map: :func:`storyline.scale.dask.client_mapper`), the
-    steps that depend on one story at a time (events, claims, quotes, summaries) run
-    in blocks of whole stories through it; the sections are the same.
+    alignment of candidate pairs and the steps that depend on one story at a time
+    (events, claims, quotes, summaries) run in blocks through it; the sections are the
+    same.
     """
     state = _state(store, config)
     previous = store.get_section("corpus_state")
@@ -130,7 +131,7 @@ def update_corpus(
     derivations: list[Derivation] = []
     if config.sources.enabled:
         fresh, derivations = update_derivations(
-            store, docs, config.sources, config.sources.near_duplicate_threshold
+            store, docs, config.sources, config.sources.near_duplicate_threshold, mapper
         )
     texts = {d.id: d.text for d in docs}
     store.put_section("derivations", [d.to_dict(texts) for d in derivations])
@@ -235,7 +236,11 @@ def _seen_feature(params: ReuseParams, threshold: float, mh: MinHashParams) -> s
 
 
 def update_derivations(
-    store: Store, docs: list[Document], params: ReuseParams, threshold: float
+    store: Store,
+    docs: list[Document],
+    params: ReuseParams,
+    threshold: float,
+    mapper: Mapper | None = None,
 ) -> tuple[set[str], list[Derivation]]:
     """Derivations among ``docs``, aligning only pairs that involve a new document.
 
@@ -244,7 +249,8 @@ def update_derivations(
     (shared runs of words) and MinHash signatures with LSH (near duplicates at
     ``threshold``). A document is new to this stage until a run has aligned it
     and stored the result (:func:`mark_derived`), whoever computed its features.
-    Returns the ids of the documents new to this stage, and every derivation.
+    Returns the ids of the documents new to this stage, and every derivation. With a
+    ``mapper``, the candidate pairs are aligned in blocks through it (:func:`align_block`).
     """
     mh = MinHashParams()
     tokens: dict[str, Tokens] = {}
@@ -290,16 +296,71 @@ def update_derivations(
                 jaccards[(i, j)] = round(est, 4)
                 pairs.add((i, j))
 
-    found = []
-    for i, j in sorted(pairs):
-        a, b = docs[i], docs[j]
-        if a.id not in fresh and b.id not in fresh:
-            continue  # aligned in an earlier run
-        d = derive(a, b, tokens_of(a), tokens_of(b), params)
-        if d is not None:
-            exact = hash_values[a.id] == hash_values[b.id]
-            found.append(dataclasses.replace(d, jaccard=jaccards.get((i, j)), exact=exact))
+    # Pairs aligned in an earlier run are left out.
+    todo_pairs = [(i, j) for i, j in sorted(pairs) if docs[i].id in fresh or docs[j].id in fresh]
+    found: list[Derivation] = []
+    if mapper is None:
+        for i, j in todo_pairs:
+            a, b = docs[i], docs[j]
+            d = derive(a, b, tokens_of(a), tokens_of(b), params)
+            if d is not None:
+                exact = hash_values[a.id] == hash_values[b.id]
+                found.append(dataclasses.replace(d, jaccard=jaccards.get((i, j)), exact=exact))
+    else:
+        jobs = [
+            _pair_block(docs, todo_pairs[k : k + PAIRS_PER_BLOCK], jaccards, hash_values, params)
+            for k in range(0, len(todo_pairs), PAIRS_PER_BLOCK)
+        ]
+        for block_found in mapper(align_block, jobs):
+            found.extend(block_found)
     return fresh, sorted(kept + found, key=lambda d: (d.source_id, d.derived_id))
+
+
+PAIRS_PER_BLOCK = 2000
+"""Candidate pairs per alignment task when a mapper spreads them (:func:`align_block`)."""
+
+
+@dataclass(frozen=True)
+class PairBlock:
+    """Candidate pairs to align, with their documents (picklable, for a Dask worker):
+    ``pairs`` holds ``(index of a, index of b, estimated Jaccard or None, same text)``."""
+
+    docs: tuple[Document, ...]
+    pairs: tuple[tuple[int, int, float | None, bool], ...]
+    params: ReuseParams
+
+
+def _pair_block(
+    docs: Sequence[Document],
+    pairs: Sequence[tuple[int, int]],
+    jaccards: dict[tuple[int, int], float],
+    hash_values: dict[str, bytes],
+    params: ReuseParams,
+) -> PairBlock:
+    local = sorted({i for pair in pairs for i in pair})
+    at = {i: n for n, i in enumerate(local)}
+    return PairBlock(
+        tuple(docs[i] for i in local),
+        tuple(
+            (at[i], at[j], jaccards.get((i, j)), hash_values[docs[i].id] == hash_values[docs[j].id])
+            for i, j in pairs
+        ),
+        params,
+    )
+
+
+def align_block(block: PairBlock) -> list[Derivation]:
+    """The derivations among one block's candidate pairs, in the block's order."""
+    tokens: dict[int, Tokens] = {}
+    found = []
+    for i, j, jaccard, exact in block.pairs:
+        for n in (i, j):
+            if n not in tokens:
+                tokens[n] = tokenize(block.docs[n].text)
+        d = derive(block.docs[i], block.docs[j], tokens[i], tokens[j], block.params)
+        if d is not None:
+            found.append(dataclasses.replace(d, jaccard=jaccard, exact=exact))
+    return found
 
 
 def mark_derived(store: Store, ids: set[str], params: ReuseParams, threshold: float) -> None:
