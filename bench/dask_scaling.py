@@ -49,6 +49,7 @@ def run_case(workers: int, workdir: Path) -> dict[str, Any]:
     from storyline.store import open_store
 
     config = Config()
+    steps_s = _time_corpus_steps()
     rss_before = peak_rss_kib()
     marks = [time.perf_counter()]
     with open_store(workdir / "stores" / f"dask-{workers}.db") as store:
@@ -71,7 +72,23 @@ def run_case(workers: int, workdir: Path) -> dict[str, Any]:
         "rss_peak_kib": peak_rss_kib(),
         "documents_added": report.documents_added,
         "failures": len(report.failures),
+        "corpus_steps_s": dict(sorted(steps_s.items(), key=lambda kv: -kv[1])),
     }
+
+
+def _time_corpus_steps() -> dict[str, float]:
+    """Wrap the corpus steps with timers (as ``bench.add_profile`` does): seconds by step,
+    filled in as they run (so a slow corpus phase shows where it went)."""
+    import importlib
+
+    from bench.add_profile import STEPS, _timed
+
+    totals: dict[str, float] = {}
+    for module_name, names in STEPS.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            setattr(module, name, _timed(totals, name, getattr(module, name)))
+    return totals
 
 
 def spawn_case(workers: int, workdir: Path) -> dict[str, Any]:
