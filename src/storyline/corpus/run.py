@@ -47,6 +47,7 @@ from storyline.corpus.stories import (
     pack_pairs,
     place_documents,
     story_summary,
+    summed_df,
     unpack_pairs,
 )
 from storyline.model import Document
@@ -557,12 +558,10 @@ def _stored_df(store: Store, stories: list[Story], placed: set[str]) -> Counter[
     item = next(iter(store.get_section("story_df")), None)
     if item is not None and item.get("documents") == len(placed):
         return Counter(dict(unpack_pairs(item, "df", int)))
-    if not all(s.df is not None for s in stories):
+    try:
+        return summed_df(stories)
+    except ValueError:
         return None
-    df: Counter[str] = Counter()
-    for s in stories:
-        df.update(dict(s.df or ()))
-    return df
 
 
 def story_params(config: Config) -> StoryParams:

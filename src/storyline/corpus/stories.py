@@ -72,6 +72,7 @@ __all__ = [
     "place_documents",
     "similarity_matrix",
     "story_summary",
+    "summed_df",
     "unpack_pairs",
 ]
 
@@ -351,7 +352,7 @@ def place_documents(
     stories = sorted(existing, key=lambda s: s.id)
     keep_df = df is None
     if df is None:
-        df = _summed_df(stories)
+        df = summed_df(stories)
     fresh = sorted((d for d in new_docs if d.doc_id not in known), key=lambda d: d.doc_id)
     if not fresh:
         return stories, Counter(df)
@@ -374,8 +375,12 @@ def place_documents(
     return sorted(result, key=lambda s: s.id), df
 
 
-def _summed_df(stories: Sequence[Story]) -> Counter[str]:
-    """The document frequencies of the stories' documents, from each story's own."""
+def summed_df(stories: Sequence[Story]) -> Counter[str]:
+    """The document frequencies of the stories' documents, from each story's own.
+
+    Raises:
+        ValueError: a story keeps no ``df``.
+    """
     df: Counter[str] = Counter()
     for story in stories:
         if story.df is None:
