@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from storyline.corpus import stories, story_features
+from storyline.corpus import stories, story_features, story_linkage
 from storyline.corpus.stories import (
     DEFAULT_PARAMS,
     Story,
@@ -209,7 +209,9 @@ def bare(docs: list[StoryInput]) -> list[StoryInput]:
     return [StoryInput(d.doc_id, d.text) for d in docs]
 
 
-@pytest.mark.parametrize("module", [stories, story_features], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [stories, story_features, story_linkage], ids=lambda m: m.__name__
+)
 def test_module_examples(module: object) -> None:
     assert doctest.testmod(module).failed == 0
 
@@ -446,6 +448,70 @@ def test_placing_with_the_corpus_df_carried_outside_gives_the_same_stories() -> 
         assign_stories(bare, new_docs)
     stored = placed[0].to_dict()
     assert "df_terms" not in stored and Story.from_dict(stored) == placed[0]
+
+
+def test_building_batch_after_batch_equals_placing_each_batch() -> None:
+    from storyline.corpus.stories import StoryBuilder, place_documents
+
+    order = sorted(ALL + ARRESTS + VELLMOOR, key=lambda d: d.doc_id[::-1])  # mixed events
+    batches = [order[k : k + 4] for k in range(0, len(order), 4)]
+    placed: list[Story] = []
+    for batch in batches:
+        placed, df = place_documents(placed, batch, None)
+    builder = StoryBuilder([], None)
+    for batch in batches:
+        builder.add(batch)
+    assert builder.stories == placed and builder.df == df
+    assert len(placed) > 3 and any(len(s.doc_ids) > 2 for s in placed)
+    # Terms computed ahead (as the corpus stage does, in blocks) change nothing.
+    terms = {d.doc_id: document_terms(d) for d in order}
+    ahead = StoryBuilder([], None)
+    for batch in batches:
+        ahead.add(batch, terms)
+    assert ahead.stories == placed
+    # A builder started from stories goes on as one that made them.
+    half = len(batches) // 2
+    again = StoryBuilder(place_documents([], [d for b in batches[:half] for d in b], None)[0], None)
+    for batch in batches[half:]:
+        again.add(batch)
+    onward = StoryBuilder([], None)
+    onward.add([d for b in batches[:half] for d in b])
+    for batch in batches[half:]:
+        onward.add(batch)
+    assert again.stories == onward.stories
+
+
+def test_encoded_rows_give_the_same_products_to_the_bit() -> None:
+    from storyline.corpus.story_linkage import Encoder, similarity
+
+    rng = random.Random(7)
+    words = [f"w:{i}" for i in range(40)]
+
+    def vector() -> dict[str, float]:
+        return {w: rng.random() for w in rng.sample(words, rng.randint(0, 12))}
+
+    rows, cols = [vector() for _ in range(9)], [vector() for _ in range(6)]
+    enc = Encoder()
+    # Columns encoded first: the vocabulary order differs from the rows' own order.
+    enc_cols = [enc.row(v) for v in cols]
+    enc_rows = [enc.row(v) for v in rows]
+    assert np.array_equal(enc.similarity(enc_rows, enc_cols), similarity(rows, cols))
+    assert np.array_equal(enc.similarity(enc_rows, enc_rows), similarity(rows, rows))
+    assert enc.similarity([], enc_cols).shape == (0, 6)
+
+
+def test_term_table_keeps_counts_in_their_order() -> None:
+    from storyline.corpus.story_features import TermTable
+
+    table = TermTable()
+    for d in ALL:
+        table.put(d.doc_id, document_terms(d))
+    assert len(table) == len(ALL) and "q1-a" in table and "nope" not in table
+    for d in ALL:
+        got = table[d.doc_id]
+        assert list(got.items()) == list(document_terms(d).items())
+    table.put("q1-a", {"w:only": 3})
+    assert table["q1-a"] == {"w:only": 3}
 
 
 def test_story_json_round_trip() -> None:

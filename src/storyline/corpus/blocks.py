@@ -15,7 +15,9 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 """``mapper(func, items)`` -> ``func(item)`` for each item, in the items' order."""
@@ -27,6 +29,17 @@ BLOCK_DOCS = 1000
 def serial_map(func: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
     """The :data:`Mapper` of a single process."""
     return map(func, items)
+
+
+def chunks(items: Sequence[T], max_items: int | None = None) -> list[list[T]]:
+    """``items`` in order, in blocks of at most ``max_items`` (default :data:`BLOCK_DOCS`).
+
+    Example:
+        >>> chunks("abcde", 2)
+        [['a', 'b'], ['c', 'd'], ['e']]
+    """
+    step = BLOCK_DOCS if max_items is None else max_items
+    return [list(items[k : k + step]) for k in range(0, len(items), step)]
 
 
 def story_blocks(sizes: Mapping[str, int], max_docs: int | None = None) -> list[list[str]]:

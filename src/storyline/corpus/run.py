@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from storyline.config import Config
-from storyline.corpus.blocks import Mapper
+from storyline.corpus.blocks import Mapper, chunks, serial_map
 from storyline.corpus.derivations import Derivation, derivation_from_dict, derive
 from storyline.corpus.families import families, family_index, independent_sources
 from storyline.corpus.lsh import candidate_pairs as lsh_candidates
@@ -42,14 +42,15 @@ from storyline.corpus.reuse import (
 )
 from storyline.corpus.stories import (
     Story,
+    StoryBuilder,
     StoryInput,
     StoryParams,
     pack_pairs,
-    place_documents,
     story_summary,
     summed_df,
     unpack_pairs,
 )
+from storyline.corpus.story_features import TermTable, terms_block
 from storyline.model import Document
 from storyline.store import Store
 
@@ -143,7 +144,9 @@ def update_corpus(
     update_time_expressions(store, docs, reuse=reuse)
     n_stories = 0
     if config.stories.enabled:
-        n_stories = update_stories(store, docs, config, family_index(fams), reuse=reuse)
+        n_stories = update_stories(
+            store, docs, config, family_index(fams), reuse=reuse, mapper=mapper
+        )
     story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
     if config.entities.enabled:
         mentions, spans = update_entities(store, docs, config, story_of, reuse=reuse)
@@ -578,9 +581,11 @@ def update_stories(
     family_of: dict[str, str],
     *,
     reuse: bool = False,
+    mapper: Mapper | None = None,
 ) -> int:
     """Put new documents into existing stories or new ones; a story is never split, but
-    two stories that a new document bridges may merge.
+    two stories that a new document bridges may merge. Documents' terms are read in
+    blocks through ``mapper``; the placing itself runs here, batch after batch.
 
     The state needed to add documents later is kept in sections the export leaves
     out: each story's centroid in ``story_state`` (a part per story), and how many
@@ -598,12 +603,24 @@ def update_stories(
     if df is None:
         existing, placed, df = [], set(), Counter()  # no counts to go on: start over
     new = [inputs[i] for i in sorted(inputs) if i not in placed]
-    stories = list(existing)
+    mapper = mapper or serial_map
     # New documents join in batches: clustering compares a batch with itself, so the
-    # batch size bounds memory and time (a whole archive at once would be n x n).
+    # batch size bounds memory and time (a whole archive at once would be n x n). Their
+    # terms come in blocks of a batch through the mapper, ahead of the placing.
     size = config.stories.batch_size
-    for start in range(0, len(new), size):
-        stories, df = place_documents(stories, new[start : start + size], df, params=params)
+    batches = chunks(new, size)
+    builder = StoryBuilder(existing, df, params=params)
+    table = TermTable()  # kept for the summaries, compactly
+    # Blocks of a batch at most (never straddling two), so each batch's come next.
+    parts = [block for batch in batches for block in chunks(batch)]
+    computed = zip(parts, mapper(terms_block, parts), strict=True)
+    for batch in batches:
+        while any(d.doc_id not in table for d in batch):
+            block, counts = next(computed)
+            for d, terms in zip(block, counts, strict=True):
+                table.put(d.doc_id, terms)
+        builder.add(batch, table)
+    stories, df = builder.stories, builder.df
     # A story state is a part of its own: those place_documents left as they were stay
     # stored as they are (stories come back sorted by id, the sort key).
     unchanged = {id(s) for s in existing} if reuse else set()
@@ -620,13 +637,23 @@ def update_stories(
     store.put_section("story_df", [counts])
     # A story with the documents it had last run keeps its title and dates.
     before = {s["id"]: s for s in store.get_section("stories")} if reuse else {}
+    kept = {
+        s.id: {k: v for k, v in before[s.id].items() if k != "independent_sources"}
+        for s in stories
+        if s.id in before and before[s.id]["documents"] == list(s.doc_ids)
+    }
+    # Members placed on an earlier run that a summary reads: their terms, in blocks.
+    read = {i for s in stories if s.id not in kept and len(s.doc_ids) > 1 for i in s.doc_ids}
+    missing = sorted(read - set(table))
+    blocks = chunks([inputs[i] for i in missing])
+    for block, counts in zip(blocks, mapper(terms_block, blocks) if blocks else (), strict=True):
+        for d, terms in zip(block, counts, strict=True):
+            table.put(d.doc_id, terms)
     summaries = []
     for story in stories:
-        old = before.get(story.id)
-        if old is not None and old["documents"] == list(story.doc_ids):
-            summary = {k: v for k, v in old.items() if k != "independent_sources"}
-        else:
-            summary = story_summary(story, [inputs[i] for i in story.doc_ids], params=params)
+        summary = kept.get(story.id) or story_summary(
+            story, [inputs[i] for i in story.doc_ids], params=params, terms=table
+        )
         summary["independent_sources"] = independent_sources(story.doc_ids, family_of)
         summaries.append(summary)
     store.put_section("stories", summaries)

@@ -42,9 +42,12 @@ from storyline.corpus.story_features import (
     document_frequency,
     document_terms,
     featurize,
+    vectors,
     weigh,
 )
 from storyline.corpus.story_linkage import (
+    Encoder,
+    Row,
     Span,
     Vector,
     average_linkage,
@@ -60,7 +63,9 @@ __all__ = [
     "FeatureWeights",
     "Story",
     "StoryInput",
+    "StoryBuilder",
     "StoryParams",
+    "TermCounts",
     "assign_stories",
     "average_linkage",
     "average_linkage_tree",
@@ -108,6 +113,10 @@ class StoryParams:
     def featurize(self, docs: Sequence[StoryInput]) -> list[Vector]:
         """Feature vectors of documents with these weights and this background."""
         return featurize(docs, weights=self.weights, background_docs=self.background_docs)
+
+    def vectors(self, term_counts: Sequence[Mapping[str, int]]) -> list[Vector]:
+        """:meth:`featurize`, from the documents' :func:`document_terms`."""
+        return vectors(term_counts, self.weights, self.background_docs)
 
     def penalty(self, rows: Sequence[Span], cols: Sequence[Span]) -> np.ndarray:
         """The date-gap penalty between two lists of date spans."""
@@ -274,10 +283,15 @@ class _Group:
 
     story: Story | None
     doc: StoryInput | None
-    vector: Vector  # the document's vector, or the story's centroid
+    vector: Vector | None  # the document's vector (a story's centroid is read from the story)
+    row: Row  # the vector or the centroid, encoded for similarity products
     df: Counter[str]  # the document's terms (a story's df is read from the story)
     size: int
     span: Span
+
+
+TermCounts = Mapping[str, Mapping[str, int]]
+"""doc id -> the document's :func:`document_terms`, computed ahead (in blocks, elsewhere)."""
 
 
 def assign_stories(
@@ -326,6 +340,7 @@ def place_documents(
     *,
     threshold: float | None = None,
     params: StoryParams = DEFAULT_PARAMS,
+    terms: TermCounts | None = None,
 ) -> tuple[list[Story], Counter[str]]:
     """:func:`assign_stories`, with the document frequencies of the whole corpus kept
     by the caller rather than in every story (an archive reads them as one item).
@@ -338,6 +353,7 @@ def place_documents(
             Given, the stories returned keep none (``df`` None).
         threshold: overrides ``params.threshold``.
         params: the same settings the existing stories were made with.
+        terms: the new documents' terms where already computed.
 
     Returns:
         ``(all stories sorted by id, df with the new documents counted)``.
@@ -346,33 +362,116 @@ def place_documents(
         ValueError: two new documents share an id, or ``df`` is None and a story
             kept no ``df``.
     """
-    _check_unique(new_docs)
-    cut = params.threshold if threshold is None else threshold
-    known = {doc_id for s in existing for doc_id in s.doc_ids}
-    stories = sorted(existing, key=lambda s: s.id)
-    keep_df = df is None
-    if df is None:
-        df = summed_df(stories)
-    fresh = sorted((d for d in new_docs if d.doc_id not in known), key=lambda d: d.doc_id)
-    if not fresh:
-        return stories, Counter(df)
-    docs, df = _doc_groups(fresh, df, len(known), params)
-    olds = [_story_group(s) for s in stories]
-    # Stories are below the cut with each other, so one can only take part in a merge
-    # if some new document reaches the cut with it: leave the others out of the matrix.
-    near = (_similarity(docs, olds, params) >= cut).any(axis=0).tolist()
-    result = [s for s, hit in zip(stories, near, strict=True) if not hit]
-    groups = [g for g, hit in zip(olds, near, strict=True) if hit] + docs
-    sim = _similarity(groups, groups, params)
-    tree = average_linkage_tree(sim, [g.size for g in groups])
-    for members in cut_tree(len(groups), tree, cut):
-        parts = [groups[i] for i in members]
-        result.append(
-            parts[0].story
-            if len(parts) == 1 and parts[0].story
-            else _join(parts, params, keep_df=keep_df)
-        )
-    return sorted(result, key=lambda s: s.id), df
+    builder = StoryBuilder(existing, df, threshold=threshold, params=params)
+    builder.add(new_docs, terms)
+    return builder.stories, builder.df
+
+
+class StoryBuilder:
+    """Stories built up batch after batch, as :func:`place_documents` would build them
+    one call per batch, keeping between batches what a batch does not change (each
+    story's centroid, encoded for the similarity products).
+
+    Example:
+        >>> builder = StoryBuilder([], None)
+        >>> builder.add([StoryInput("a", "Fire destroys Denby mill.")])
+        >>> builder.add([StoryInput("b", "Denby mill fire.")])
+        >>> [s.doc_ids for s in builder.stories]
+        [('a', 'b')]
+    """
+
+    def __init__(
+        self,
+        existing: Sequence[Story],
+        df: Mapping[str, int] | None,
+        *,
+        threshold: float | None = None,
+        params: StoryParams = DEFAULT_PARAMS,
+    ) -> None:
+        """Start from ``existing`` stories; ``df`` as :func:`place_documents` takes it.
+
+        Raises:
+            ValueError: ``df`` is None and a story kept no ``df``.
+        """
+        self.params = params
+        self.cut = params.threshold if threshold is None else threshold
+        self._keep_df = df is None
+        stories = sorted(existing, key=lambda s: s.id)
+        self._df = summed_df(stories) if df is None else Counter(df)
+        self._known = {doc_id for s in stories for doc_id in s.doc_ids}
+        self._encoder = Encoder()
+        self._groups = [self._story_group(s) for s in stories]
+
+    @property
+    def stories(self) -> list[Story]:
+        """All stories so far, sorted by id."""
+        return [g.story for g in self._groups if g.story]
+
+    @property
+    def df(self) -> Counter[str]:
+        """For each feature, how many of the placed documents have it."""
+        return Counter(self._df)
+
+    def add(self, new_docs: Sequence[StoryInput], terms: TermCounts | None = None) -> None:
+        """Place a batch of documents (those already placed are skipped).
+
+        Raises:
+            ValueError: two of the documents share an id.
+        """
+        _check_unique(new_docs)
+        fresh = sorted((d for d in new_docs if d.doc_id not in self._known), key=lambda d: d.doc_id)
+        if not fresh:
+            return
+        docs = self._doc_groups(fresh, terms or {})
+        self._known.update(d.doc_id for d in fresh)
+        olds = self._groups
+        # Stories are below the cut with each other, so one can only take part in a merge
+        # if some new document reaches the cut with it: leave the others out of the matrix.
+        near = (self._similarity(docs, olds) >= self.cut).any(axis=0).tolist()
+        result = [g for g, hit in zip(olds, near, strict=True) if not hit]
+        groups = [g for g, hit in zip(olds, near, strict=True) if hit] + docs
+        sim = self._similarity(groups, groups)
+        tree = average_linkage_tree(sim, [g.size for g in groups])
+        for members in cut_tree(len(groups), tree, self.cut):
+            parts = [groups[i] for i in members]
+            if len(parts) == 1 and parts[0].story:
+                result.append(parts[0])
+            else:
+                result.append(self._story_group(_join(parts, self.params, keep_df=self._keep_df)))
+        self._groups = sorted(result, key=lambda g: g.story.id if g.story else "")
+
+    def _similarity(self, rows: Sequence[_Group], cols: Sequence[_Group]) -> np.ndarray:
+        """Mean cosine between groups, date-gap penalty taken off."""
+        spans = [g.span for g in rows], [g.span for g in cols]
+        vectors = [g.row for g in rows], [g.row for g in cols]
+        if rows is cols:
+            return self._encoder.similarity(vectors[0], vectors[0]) - self.params.penalty(
+                spans[0], spans[0]
+            )
+        return self._encoder.similarity(*vectors) - self.params.penalty(*spans)
+
+    def _story_group(self, story: Story) -> _Group:
+        span = (day(story.first_published), day(story.last_published))
+        row = self._encoder.row(dict(story.centroid))
+        # A story's centroid and df are read from the story itself, if it joins something.
+        return _Group(story, None, None, row, Counter(), len(story.doc_ids), span)
+
+    def _doc_groups(self, docs: Sequence[StoryInput], terms: TermCounts) -> list[_Group]:
+        """New documents as groups, featurised with idf over the known documents and
+        them; they are counted in ``df``."""
+        term_counts = [terms.get(d.doc_id) or document_terms(d) for d in docs]
+        new_df = document_frequency(term_counts)
+        self._df.update(new_df)
+        n_docs = len(self._known) + len(docs)
+        params = self.params
+        shares = background_shares(new_df, params.background_docs)
+        groups = []
+        for d, counts in zip(docs, term_counts, strict=True):
+            vector = weigh(counts, self._df, n_docs, params.weights, params.background_docs, shares)
+            row = self._encoder.row(vector)
+            span = (day(d.published),) * 2
+            groups.append(_Group(None, d, vector, row, Counter(counts.keys()), 1, span))
+        return groups
 
 
 def summed_df(stories: Sequence[Story]) -> Counter[str]:
@@ -387,39 +486,6 @@ def summed_df(stories: Sequence[Story]) -> Counter[str]:
             raise ValueError(f"story {story.id} keeps no df: pass the corpus's df")
         df.update(dict(story.df))
     return df
-
-
-def _similarity(rows: Sequence[_Group], cols: Sequence[_Group], params: StoryParams) -> np.ndarray:
-    """Mean cosine between groups, date-gap penalty taken off."""
-    spans = [g.span for g in rows], [g.span for g in cols]
-    vectors = [g.vector for g in rows], [g.vector for g in cols]
-    if rows is cols:
-        return similarity(vectors[0], vectors[0]) - params.penalty(spans[0], spans[0])
-    return similarity(*vectors) - params.penalty(*spans)
-
-
-def _story_group(story: Story) -> _Group:
-    span = (day(story.first_published), day(story.last_published))
-    # A story's df is read from the story itself, only if it joins something (_join).
-    return _Group(story, None, dict(story.centroid), Counter(), len(story.doc_ids), span)
-
-
-def _doc_groups(
-    docs: Sequence[StoryInput], df: Mapping[str, int], n_known: int, params: StoryParams
-) -> tuple[list[_Group], Counter[str]]:
-    """New documents as groups, featurised with idf over the known documents (``df``)
-    and them; and ``df`` with them counted."""
-    term_counts = [document_terms(d) for d in docs]
-    new_df = document_frequency(term_counts)
-    df = Counter(df)
-    df.update(new_df)
-    n_docs = n_known + len(docs)
-    shares = background_shares(new_df, params.background_docs)
-    groups = []
-    for d, terms in zip(docs, term_counts, strict=True):
-        vector = weigh(terms, df, n_docs, params.weights, params.background_docs, shares)
-        groups.append(_Group(None, d, vector, Counter(terms.keys()), 1, (day(d.published),) * 2))
-    return groups, df
 
 
 def _join(parts: Sequence[_Group], params: StoryParams, *, keep_df: bool = True) -> Story:
@@ -444,7 +510,7 @@ def _join(parts: Sequence[_Group], params: StoryParams, *, keep_df: bool = True)
                 days.append(p.doc.published[:10])
     total: dict[str, float] = {}
     for p in parts:
-        for term, x in p.vector.items():
+        for term, x in p.story.centroid if p.story else (p.vector or {}).items():
             total[term] = total.get(term, 0.0) + p.size * x
     n = sum(p.size for p in parts)
     strongest = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))[: params.centroid_size]
@@ -464,7 +530,11 @@ def _join(parts: Sequence[_Group], params: StoryParams, *, keep_df: bool = True)
 
 
 def story_summary(
-    story: Story, docs: Sequence[StoryInput], *, params: StoryParams = DEFAULT_PARAMS
+    story: Story,
+    docs: Sequence[StoryInput],
+    *,
+    params: StoryParams = DEFAULT_PARAMS,
+    terms: TermCounts | None = None,
 ) -> dict[str, Any]:
     """The export form of a story.
 
@@ -473,6 +543,7 @@ def story_summary(
         docs: documents to read titles and dates from; those not in the story
             are ignored, missing members are simply not consulted.
         params: feature settings used to find the most central document.
+        terms: the members' terms where already computed.
 
     Returns:
         ``{"id", "documents", "size", "title", "first_published",
@@ -493,7 +564,8 @@ def story_summary(
     if len(titled) == 1:
         title = members[titled[0]].title
     elif titled:
-        vectors = params.featurize(members)
+        known = terms or {}
+        vectors = params.vectors([known.get(d.doc_id) or document_terms(d) for d in members])
         centrality = similarity(vectors, vectors).sum(axis=1)
         # Rounded: a two-member story ties exactly, and float noise must not break the tie.
         best = max(titled, key=lambda i: (round(float(centrality[i]), 9), -i))

@@ -27,10 +27,12 @@ import gzip
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+import numpy as np
 
 from storyline.corpus.story_linkage import Vector
 
@@ -305,6 +307,53 @@ def document_terms(doc: StoryInput) -> Counter[str]:
         ['#:7 people', 'd:monday', 'n:lorvik', 'w:died', 'w:lorvik', 'w:monday', 'w:people']
     """
     return Counter(dict(_terms(doc.title, doc.text)))
+
+
+def terms_block(docs: Sequence[StoryInput]) -> list[Counter[str]]:
+    """:func:`document_terms` of each document: one task of a mapper (the corpus stage
+    hands them out in blocks)."""
+    return [document_terms(d) for d in docs]
+
+
+class TermTable(Mapping[str, Counter[str]]):
+    """Documents' term counts held compactly: each distinct term once, a document's
+    counts as two integer arrays, in their original order (weighing adds them up in
+    that order). A mapping of doc id -> :func:`document_terms`.
+
+    Example:
+        >>> table = TermTable()
+        >>> table.put("a", {"w:fire": 2, "n:denby": 1})
+        >>> table["a"], table.get("b")
+        (Counter({'w:fire': 2, 'n:denby': 1}), None)
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+        self._terms: list[str] = []
+        self._docs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def put(self, doc_id: str, terms: Mapping[str, int]) -> None:
+        """Keep ``doc_id``'s term counts (replacing any kept before)."""
+        ids = []
+        for term in terms:
+            i = self._index.get(term)
+            if i is None:
+                i = self._index[term] = len(self._terms)
+                self._terms.append(term)
+            ids.append(i)
+        counts = np.fromiter(terms.values(), dtype=np.int64, count=len(ids))
+        self._docs[doc_id] = (np.asarray(ids, dtype=np.int64), counts)
+
+    def __getitem__(self, doc_id: str) -> Counter[str]:
+        ids, counts = self._docs[doc_id]
+        words = self._terms
+        return Counter(dict(zip([words[i] for i in ids.tolist()], counts.tolist(), strict=True)))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
 
 
 # A document's terms are read again when its story is summarised or a pile is re-clustered:

@@ -57,6 +57,63 @@ def _sparse(vectors: Sequence[Vector], index: dict[str, int]) -> Any:
     )
 
 
+Row = tuple[np.ndarray, np.ndarray, float]
+"""A vector encoded by :class:`Encoder`: column indices, weights (in the vector's own
+order) and its squared length."""
+
+
+class Encoder:
+    """Sparse vectors encoded once as CSR rows over one growing vocabulary.
+
+    Comparing a batch of documents with every story so far, batch after batch,
+    would otherwise turn every story's vector into a matrix row again each time.
+    Results are those of :func:`similarity`, to the bit: a row keeps its vector's
+    order, so each dot product adds the same terms in the same order.
+
+    Example:
+        >>> enc = Encoder()
+        >>> a, b = enc.row({"w:fire": 0.6, "n:denby": 0.8}), enc.row({"n:denby": 1.0})
+        >>> enc.similarity([a], [a, b]).round(2).tolist()
+        [[1.0, 0.8]]
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+
+    def row(self, vector: Vector) -> Row:
+        """``vector`` as a row (its new features join the vocabulary)."""
+        index = self._index
+        columns = [index.setdefault(t, len(index)) for t in vector]
+        weights = list(vector.values())
+        return (
+            np.asarray(columns, dtype=np.int64),
+            np.asarray(weights, dtype=float),
+            sum(x * x for x in weights),
+        )
+
+    def similarity(self, rows: Sequence[Row], cols: Sequence[Row]) -> np.ndarray:
+        """Dot products of rows and columns, as :func:`similarity` gives them; with
+        ``cols is rows``, the diagonal is each row's squared length."""
+        left = self._matrix(rows)
+        if cols is not rows:
+            return (left @ self._matrix(cols).T).toarray()
+        sim = (left @ left.T).toarray()
+        np.fill_diagonal(sim, [r[2] for r in rows])
+        return sim
+
+    def _matrix(self, rows: Sequence[Row]) -> Any:
+        from scipy.sparse import csr_matrix
+
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(r[0]) for r in rows], out=indptr[1:])
+        if not rows:
+            return csr_matrix((0, len(self._index)))
+        return csr_matrix(
+            (np.concatenate([r[1] for r in rows]), np.concatenate([r[0] for r in rows]), indptr),
+            shape=(len(rows), len(self._index)),
+        )
+
+
 # --- dates --------------------------------------------------------------------
 
 Span = tuple[date | None, date | None]
