@@ -621,7 +621,7 @@ def update_stories(
                 table.put(d.doc_id, terms)
         builder.add(batch, table)
     stories, df = builder.stories, builder.df
-    # A story state is a part of its own: those place_documents left as they were stay
+    # A story state is a part of its own: those the builder left as they were stay
     # stored as they are (stories come back sorted by id, the sort key).
     unchanged = {id(s) for s in existing} if reuse else set()
     changed = [dataclasses.replace(s, df=None) for s in stories if id(s) not in unchanged]
