@@ -253,8 +253,9 @@ def update_derivations(
     (shared runs of words) and MinHash signatures with LSH (near duplicates at
     ``threshold``). A document is new to this stage until a run has aligned it
     and stored the result (:func:`mark_derived`), whoever computed its features.
-    Returns the ids of the documents new to this stage, and every derivation. With a
-    ``mapper``, the candidate pairs are aligned in blocks through it (:func:`align_block`).
+    Returns the ids of the documents new to this stage, and every derivation. The
+    candidate pairs are aligned in blocks (:func:`align_block`) through ``mapper``
+    (default: in this process, reusing the tokens computed here).
     """
     mh = MinHashParams()
     tokens: dict[str, Tokens] = {}
@@ -272,11 +273,6 @@ def update_derivations(
     anchor_values, sig_values, hash_values = (values[name] for name in names)
     seen = store.get_features(_seen_feature(params, threshold, mh))
     fresh = {d.id for d in docs if d.id not in seen}
-
-    def tokens_of(doc: Document) -> Tokens:
-        if doc.id not in tokens:
-            tokens[doc.id] = tokenize(doc.text)
-        return tokens[doc.id]
 
     ids = {d.id for d in docs}
     kept = [
@@ -302,21 +298,11 @@ def update_derivations(
 
     # Pairs aligned in an earlier run are left out.
     todo_pairs = [(i, j) for i, j in sorted(pairs) if docs[i].id in fresh or docs[j].id in fresh]
-    found: list[Derivation] = []
-    if mapper is None:
-        for i, j in todo_pairs:
-            a, b = docs[i], docs[j]
-            d = derive(a, b, tokens_of(a), tokens_of(b), params)
-            if d is not None:
-                exact = hash_values[a.id] == hash_values[b.id]
-                found.append(dataclasses.replace(d, jaccard=jaccards.get((i, j)), exact=exact))
-    else:
-        jobs = [
-            _pair_block(docs, todo_pairs[k : k + PAIRS_PER_BLOCK], jaccards, hash_values, params)
-            for k in range(0, len(todo_pairs), PAIRS_PER_BLOCK)
-        ]
-        for block_found in mapper(align_block, jobs):
-            found.extend(block_found)
+    jobs = [
+        _pair_block(docs, chunk, jaccards, hash_values, tokens, params)
+        for chunk in chunks(todo_pairs, PAIRS_PER_BLOCK)
+    ]
+    found = [d for block_found in (mapper or serial_map)(align_block, jobs) for d in block_found]
     return fresh, sorted(kept + found, key=lambda d: (d.source_id, d.derived_id))
 
 
@@ -327,11 +313,13 @@ PAIRS_PER_BLOCK = 2000
 @dataclass(frozen=True)
 class PairBlock:
     """Candidate pairs to align, with their documents (picklable, for a Dask worker):
-    ``pairs`` holds ``(index of a, index of b, estimated Jaccard or None, same text)``."""
+    ``pairs`` holds ``(index of a, index of b, estimated Jaccard or None, same text)``;
+    ``tokens``, each document's tokens where this process had them already (else None)."""
 
     docs: tuple[Document, ...]
     pairs: tuple[tuple[int, int, float | None, bool], ...]
     params: ReuseParams
+    tokens: tuple[Tokens | None, ...]
 
 
 def _pair_block(
@@ -339,6 +327,7 @@ def _pair_block(
     pairs: Sequence[tuple[int, int]],
     jaccards: dict[tuple[int, int], float],
     hash_values: dict[str, bytes],
+    tokens: dict[str, Tokens],
     params: ReuseParams,
 ) -> PairBlock:
     local = sorted({i for pair in pairs for i in pair})
@@ -350,16 +339,17 @@ def _pair_block(
             for i, j in pairs
         ),
         params,
+        tuple(tokens.get(docs[i].id) for i in local),
     )
 
 
 def align_block(block: PairBlock) -> list[Derivation]:
     """The derivations among one block's candidate pairs, in the block's order."""
-    tokens: dict[int, Tokens] = {}
+    tokens = dict(enumerate(block.tokens))
     found = []
     for i, j, jaccard, exact in block.pairs:
         for n in (i, j):
-            if n not in tokens:
+            if tokens[n] is None:
                 tokens[n] = tokenize(block.docs[n].text)
         d = derive(block.docs[i], block.docs[j], tokens[i], tokens[j], block.params)
         if d is not None:
@@ -616,9 +606,7 @@ def update_stories(
     computed = zip(parts, mapper(terms_block, parts), strict=True)
     for batch in batches:
         while any(d.doc_id not in table for d in batch):
-            block, counts = next(computed)
-            for d, terms in zip(block, counts, strict=True):
-                table.put(d.doc_id, terms)
+            table.put_block(*next(computed))
         builder.add(batch, table)
     stories, df = builder.stories, builder.df
     # A story state is a part of its own: those the builder left as they were stay
@@ -647,8 +635,7 @@ def update_stories(
     missing = sorted(read - set(table))
     blocks = chunks([inputs[i] for i in missing])
     for block, counts in zip(blocks, mapper(terms_block, blocks) if blocks else (), strict=True):
-        for d, terms in zip(block, counts, strict=True):
-            table.put(d.doc_id, terms)
+        table.put_block(block, counts)
     summaries = []
     for story in stories:
         summary = kept.get(story.id) or story_summary(

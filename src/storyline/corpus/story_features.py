@@ -344,6 +344,11 @@ class TermTable(Mapping[str, Counter[str]]):
         counts = np.fromiter(terms.values(), dtype=np.int64, count=len(ids))
         self._docs[doc_id] = (np.asarray(ids, dtype=np.int64), counts)
 
+    def put_block(self, docs: Sequence[StoryInput], terms: Sequence[Mapping[str, int]]) -> None:
+        """Keep a block's term counts (as :func:`terms_block` gives them)."""
+        for d, counts in zip(docs, terms, strict=True):
+            self.put(d.doc_id, counts)
+
     def __getitem__(self, doc_id: str) -> Counter[str]:
         ids, counts = self._docs[doc_id]
         words = self._terms

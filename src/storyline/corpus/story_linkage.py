@@ -104,10 +104,10 @@ class Encoder:
     def _matrix(self, rows: Sequence[Row]) -> Any:
         from scipy.sparse import csr_matrix
 
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(r[0]) for r in rows], out=indptr[1:])
         if not rows:
             return csr_matrix((0, len(self._index)))
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(r[0]) for r in rows], out=indptr[1:])
         return csr_matrix(
             (np.concatenate([r[1] for r in rows]), np.concatenate([r[0] for r in rows]), indptr),
             shape=(len(rows), len(self._index)),

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from storyline.config import Config
-from storyline.corpus.blocks import Mapper
+from storyline.corpus.blocks import Mapper, chunks
 from storyline.errors import ConfigError, MissingExtraError
 from storyline.ingest.sources import Input, iter_inputs
 from storyline.model import Document, Failure, IngestReport
@@ -191,10 +191,6 @@ def _run(
     return report
 
 
-def _partitions(items: Sequence[Any], size: int) -> list[list[Any]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
-
-
 def _bag_futures(client: Client, parts: list[list[Any]], func: Callable[..., Any], *args: Any):
     """One future per partition of a ``dask.bag`` mapped with ``func``, in partition order."""
     import dask.bag as db
@@ -222,7 +218,7 @@ def ingest(
     input with failures is not marked done.
     """
     inputs = [i for i in items if isinstance(i, Input)]
-    futures = _bag_futures(client, _partitions(inputs, INPUTS_PER_PARTITION), work.read_partition,
+    futures = _bag_futures(client, chunks(inputs, INPUTS_PER_PARTITION), work.read_partition,
                            config)  # fmt: skip
     results = _in_order(futures)
     report = IngestReport()
@@ -311,7 +307,7 @@ def put_document_features(client: Client, store: Store, config: Config) -> int:
     todo = [d for d in docs if d.id in need]
     if not todo:
         return 0
-    futures = _bag_futures(client, _partitions(todo, DOCS_PER_PARTITION),
+    futures = _bag_futures(client, chunks(todo, DOCS_PER_PARTITION),
                            work.features_partition, config)  # fmt: skip
     for future in as_completed(futures):
         found: dict[str, dict[str, bytes]] = future.result()
