@@ -65,7 +65,13 @@ def test_sections_built_in_blocks_equal_those_built_at_once(
         for name in SECTIONS:
             assert store.get_section(name) == once.get_section(name), name
     tasks = dict(calls)
-    assert set(tasks) == {"align_block", "terms_block", "block_sections", "summary_block"}
+    assert set(tasks) == {
+        "align_block",
+        "terms_block",
+        "scoped_keys",
+        "block_sections",
+        "summary_block",
+    }
     assert all(n > 1 for n in tasks.values()), "every step went out in several blocks"
 
 

@@ -500,3 +500,76 @@ def test_build_entity_takes_a_known_name_and_a_group_fingerprint_sees_every_fiel
     assert other.fingerprint() != g.fingerprint()
     assert Group(ms, ("lind",)).fingerprint() != g.fingerprint()
     assert Group(ms, g.keys).fingerprint() == g.fingerprint()
+
+
+# --- rules 1 and 2 in blocks of whole stories ----------------------------------------
+
+
+def _cross_story_mentions() -> tuple[list[Mention], dict[str, str]]:
+    """A corpus whose stories need what other stories say: an acronym defined in one and
+    used bare in another, a short form expanded in one and used alone in another."""
+    key = "riverside harbour authority"
+    ms = [
+        mention("a1", 0, "Riverside Harbour Authority", "ORG", how="acronym"),
+        mention("a1", 29, "RHA", "ORG", key=key, kind="acronym", how="acronym"),
+        mention("a1", 40, "Qasem Haddadi"),
+        mention("a2", 0, "Haddadi"),  # same story as a1, another document
+        mention("b1", 0, "RHA", "ORG"),  # no definition in this story
+        mention("b1", 10, "Morningside Clinic", "ORG"),
+        mention("b1", 40, "Morningside", "ORG"),
+        mention("c1", 0, "Morningside", "ORG"),  # never given in full in this story
+        mention("c1", 20, "Haddadi"),  # another story: no full name to link to
+        mention("d1", 0, "Haddadi"),  # in no story
+    ]
+    stories = {"a1": "s1", "a2": "s1", "b1": "s2", "c1": "s3"}
+    return sorted(ms, key=lambda m: (m.doc_id, m.start)), stories
+
+
+def _pickling_map(func, items):
+    """A mapper that sends each block the way a Dask worker gets it."""
+    return [pickle.loads(pickle.dumps(func(pickle.loads(pickle.dumps(x))))) for x in items]
+
+
+def test_rewritten_keys_do_not_depend_on_the_blocks() -> None:
+    from storyline.entities.scoped import key_blocks, rewrite_keys
+
+    ms, stories = _cross_story_mentions()
+    scope = {m.doc_id: stories.get(m.doc_id, f"doc:{m.doc_id}") for m in ms}
+    whole = rewrite_keys(ms, scope)
+    assert dict(zip([(m.doc_id, m.start) for m in ms], whole, strict=True)) == {
+        ("a1", 0): "riverside harbour authority",
+        ("a1", 29): "riverside harbour authority",
+        ("a1", 40): "qasem haddadi",
+        ("a2", 0): "qasem haddadi",  # its story's one Haddadi
+        ("b1", 0): "riverside harbour authority",  # the corpus's one expansion of RHA
+        ("b1", 10): "morningside clinic",
+        ("b1", 40): "morningside clinic",
+        ("c1", 0): "morningside clinic",  # what it stood for where it was expanded
+        ("c1", 20): "haddadi",
+        ("d1", 0): "haddadi",
+    }
+    assert len(key_blocks(ms, scope, max_docs=1)) == 4  # s1 (two documents) is one block
+    for max_docs in (1, 2, 3):
+        assert rewrite_keys(ms, scope, _pickling_map, max_docs=max_docs) == whole
+
+
+def test_entity_groups_are_the_same_through_any_mapper() -> None:
+    from storyline.entities.canonical import entity_groups
+
+    ms, stories = _cross_story_mentions()
+    calls = []
+
+    def counting_map(func, items):
+        calls.append(len(items))
+        return _pickling_map(func, items)
+
+    assert entity_groups(ms, stories, mapper=counting_map) == entity_groups(ms, stories)
+    assert calls == [1]  # a small corpus is one block
+
+
+def test_scoped_module_example() -> None:
+    import doctest
+
+    from storyline.entities import scoped
+
+    assert doctest.testmod(scoped).failed == 0

@@ -149,7 +149,7 @@ def update_corpus(
         )
     story_of = {d: s["id"] for s in store.get_section("stories") for d in s["documents"]}
     if config.entities.enabled:
-        mentions, spans = update_entities(store, docs, config, story_of, reuse=reuse)
+        mentions, spans = update_entities(store, docs, config, story_of, reuse=reuse, mapper=mapper)
         from storyline.corpus.language import update_language
 
         update_language(
@@ -465,6 +465,7 @@ def update_entities(
     story_of: dict[str, str],
     *,
     reuse: bool = False,
+    mapper: Mapper | None = None,
 ) -> tuple[dict[str, list[Any]], dict[str, list[tuple[int, int, str, str]]]]:
     """Canonical entities of the corpus, written as the ``entities`` section.
 
@@ -476,7 +477,8 @@ def update_entities(
     over the corpus when documents are added, since a new spelling can join an old
     entity. With ``reuse``, a group of mentions seen last run (the same fingerprint,
     kept in the internal section ``entity_state``) keeps its name, type and id, and its
-    item stays stored as it is: each entity is a part of the section.
+    item stays stored as it is: each entity is a part of the section. The rules that
+    look within a story run in blocks of whole stories through ``mapper``.
     """
     from storyline.entities.canonical import (
         build_entity,
@@ -504,7 +506,7 @@ def update_entities(
 
     values, _ = _features(store, docs, feature, compute)
     by_doc = {d.id: [Mention(**m) for m in json.loads(values[d.id])] for d in docs}
-    groups = entity_groups([m for d in docs for m in by_doc[d.id]], story_of, ecfg)
+    groups = entity_groups([m for d in docs for m in by_doc[d.id]], story_of, ecfg, mapper=mapper)
     fingerprints = [g.fingerprint() for g in groups]
     before = {x["fp"]: x for x in store.get_section("entity_state")} if reuse else {}
     gaz = gazetteer_index(ecfg)

@@ -28,6 +28,10 @@ Rules, in order (each one deterministic, none using Python's ``hash()``):
 6. **Unique surnames** (``link_unique_surnames``): a bare surname left over joins
    the one person in the corpus with that surname, never when two people share it.
 
+Rules 1 and 2 look within a mention's document and story (and at two facts about the
+whole corpus), so they run in blocks of whole stories (:mod:`storyline.entities.scoped`);
+rules 3 to 6 join keys across the corpus, here.
+
 Example:
     >>> entities = canonical_entities(mentions, {"d1": "s1", "d2": "s1"})  # doctest: +SKIP
     >>> [(e.name, e.label, e.aliases) for e in entities]                    # doctest: +SKIP
@@ -44,26 +48,24 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from storyline.entities.gazetteer import ENTITY_LABELS, load_gazetteer
+from storyline.entities.gazetteer import ENTITY_LABELS, FAMILY, load_gazetteer
 from storyline.entities.keys import (
-    acronym_key,
     compatible_names,
     consonants,
     display_name,
-    is_acronym,
     same_name,
-    same_token,
     translit_token,
     words,
 )
 from storyline.entities.mentions import EntitiesConfig, Mention, mentions_for
+from storyline.entities.scoped import rewrite_keys
 from storyline.model import Document
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-FAMILY = {"PERSON": "person", "ORG": "group", "NORP": "group", "GPE": "place", "LOC": "place"}
-FAMILY["FAC"] = "place"
+    from storyline.corpus.blocks import Mapper
+
 HOW_WEIGHT = {"gazetteer": 100.0, "pattern": 3.0, "apposition": 3.0, "acronym": 1.0, "ner": 1.0}
 
 
@@ -219,19 +221,22 @@ def entity_groups(
     mentions: Sequence[Mention],
     docs_by_story: Mapping[str, str] | None = None,
     config: EntitiesConfig | None = None,
+    *,
+    mapper: Mapper | None = None,
 ) -> list[Group]:
     """The corpus's mentions grouped into entities (rules 1-6), in a deterministic order.
 
     :func:`canonical_entities` is this, then :func:`build_entity` on each group and
     :func:`rank_entities`; an incremental run builds only the groups it has not seen.
+    Rules 1 and 2 run in blocks of whole stories through ``mapper``
+    (:func:`~storyline.entities.scoped.rewrite_keys`); rules 3-6 join keys across the
+    corpus, here.
     """
     config = config or EntitiesConfig()
     # Duplicates out, then sorted (fast on mentions that come in document order already).
     ms = sorted(dict.fromkeys(mentions), key=_MENTION_ORDER)
     story = {m.doc_id: (docs_by_story or {}).get(m.doc_id, f"doc:{m.doc_id}") for m in ms}
-    keys = _expand_acronyms(ms, story)
-    _link_surnames(ms, keys, story)
-    _link_short_forms(ms, keys, story)
+    keys = rewrite_keys(ms, story, mapper)
     nodes, node_of = _key_nodes(ms, keys)
     comps = _Components([docs for _, _, docs in nodes])
     _merge_variants(nodes, comps)
@@ -274,247 +279,6 @@ def _unique_ids(entities: list[Entity]) -> list[Entity]:
         seen[e.id] += 1
         out.append(e if seen[e.id] == 1 else dataclasses.replace(e, id=f"{e.id}_{seen[e.id]}"))
     return out
-
-
-def _expand_acronyms(ms: list[Mention], story: Mapping[str, str]) -> list[str]:
-    """Each mention's key, with undefined acronyms replaced by their one known expansion."""
-    keys = [m.key for m in ms]
-    corpus: dict[str, set[str]] = defaultdict(set)
-    scoped: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m in ms:
-        if m.kind == "acronym" and acronym_key(m.text) != m.key:
-            corpus[acronym_key(m.text)].add(m.key)
-            scoped[(story[m.doc_id], acronym_key(m.text))].add(m.key)
-    for i, m in enumerate(ms):
-        if m.kind == "role" or not is_acronym(m.text) or m.key != acronym_key(m.text):
-            continue
-        for options in (scoped.get((story[m.doc_id], m.key), set()), corpus.get(m.key, set())):
-            if len(options) == 1:
-                keys[i] = next(iter(options))
-                break
-    return keys
-
-
-def _link_surnames(ms: list[Mention], keys: list[str], story: Mapping[str, str]) -> None:
-    """Rewrite the keys of one-word names to the full name they stand for (in place)."""
-    in_doc: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    in_story: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # by surname
-    for i, m in enumerate(ms):
-        if m.label == "PERSON" and m.kind == "name" and " " in keys[i]:
-            in_doc[m.doc_id].append((m.start, keys[i]))
-            in_story[(story[m.doc_id], translit_token(keys[i].split()[-1]))][keys[i]] += 1
-    for i, m in enumerate(ms):
-        word = keys[i]
-        if m.kind != "name" or " " in word or m.label not in ("PERSON", "ORG", "GPE", "NORP"):
-            continue
-        near = [(s, k) for s, k in in_doc.get(m.doc_id, ()) if same_token(k.split()[-1], word)]
-        if not near and m.label == "PERSON":
-            # A first name alone ("Marta") names the one person so called in the document.
-            first = {k for _, k in in_doc.get(m.doc_id, ()) if same_token(k.split()[0], word)}
-            if len(first) == 1:
-                keys[i] = first.pop()
-                continue
-        if near:
-            keys[i] = _closest(near, m.start)
-            continue
-        if m.label != "PERSON":
-            continue  # across documents only the model's own PERSON mentions link
-        counts = in_story.get((story[m.doc_id], translit_token(word)), Counter())
-        people = _distinct_names(list(counts))
-        if len(people) == 1:
-            keys[i] = min(people[0], key=lambda k: (-counts[k], k))
-    _link_compound_surnames(ms, keys, story, in_doc)
-
-
-def _link_compound_surnames(
-    ms: list[Mention],
-    keys: list[str],
-    story: Mapping[str, str],
-    in_doc: Mapping[str, list[tuple[int, str]]],
-) -> None:
-    """Two-word names that end a longer name of the document, else of the story, take its
-    key: compound surnames ("Abdul-Mahdi" for "Adel Abdul Mahdi", "bin Salman", "Lopez
-    Obrador"). In a story the longer name must be the only one so ending."""
-    # By story and folded last word, so a short name looks only at names it could end.
-    in_story: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for i, m in enumerate(ms):
-        kw = keys[i].split()
-        if m.label == "PERSON" and m.kind == "name" and len(kw) > 2:
-            in_story[(story[m.doc_id], translit_token(kw[-1]))][keys[i]] += 1
-    for i, m in enumerate(ms):
-        ws = keys[i].split()
-        if m.label != "PERSON" or m.kind != "name" or len(ws) != 2:
-            continue
-        near = [(s, k) for s, k in in_doc.get(m.doc_id, ()) if _ends_with(k, ws)]
-        if near:
-            keys[i] = _closest(near, m.start)
-            continue
-        counts = in_story.get((story[m.doc_id], translit_token(ws[-1])), Counter())
-        people = _distinct_names([k for k in counts if _ends_with(k, ws)])
-        if len(people) == 1:
-            keys[i] = min(people[0], key=lambda k: (-counts[k], k))
-
-
-def _ends_with(key: str, ws: list[str]) -> bool:
-    """Whether a longer key ends with the words ``ws`` (transliteration-insensitive)."""
-    kw = key.split()
-    return len(kw) > len(ws) and all(
-        same_token(a, b) for a, b in zip(kw[-len(ws) :], ws, strict=True)
-    )
-
-
-def _closest(near: list[tuple[int, str]], start: int) -> str:
-    """The key of the nearest ``(offset, key)`` before ``start``, else of the first after."""
-    before = [(s, k) for s, k in near if s < start]
-    return max(before)[1] if before else min(near)[1]
-
-
-def _link_short_forms(ms: list[Mention], keys: list[str], story: Mapping[str, str]) -> None:
-    """Rewrite the key of a shortened group or place name to the longer name it stands for.
-
-    A name that starts one longer name of its kind ("Lorvik Harbour", "Lorvik Harbour
-    Clinic") or, for groups, ends one ("Saints", "Lorvik Saints": teams and parties drop
-    their place), in its document, else its story, takes that name's key. Where it fits
-    several, they must nest ("Sox", "Red Sox", "Boston Red Sox"): it takes the longest.
-    A one-word "person" that no surname rule took may be such a group (the model tags
-    teams as people). Where a short form meets no longer name, it takes the one name it
-    was expanded to elsewhere in the corpus, if it was always the same one.
-    """
-    # The names that may be short forms, with their kind (a lone "person" may be a group).
-    shorts: list[tuple[int, str]] = []
-    longs: list[tuple[int, str]] = []  # group and place names of more than one word
-    for i, m in enumerate(ms):
-        if m.kind != "name":
-            continue
-        fam = FAMILY.get(m.label, "other")
-        if fam == "person":
-            if " " not in keys[i]:
-                shorts.append((i, "group"))
-        else:
-            shorts.append((i, fam))
-            if " " in keys[i]:
-                longs.append((i, fam))
-    wanted = {(fam, keys[i]) for i, fam in shorts}
-    longer: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (scope, kind, part)
-    parts_of: dict[tuple[str, str], list[str]] = {}  # a key's shorter names that may occur
-    seen: set[tuple[str, str, str]] = set()
-    for i, fam in longs:
-        doc_id, key = ms[i].doc_id, keys[i]
-        if (doc_id, fam, key) in seen:
-            continue  # the same name again in the document: nothing new to index
-        seen.add((doc_id, fam, key))
-        parts = parts_of.get((key, fam))
-        if parts is None:
-            ws = key.split()
-            # A place's longer names are mostly other places named after it ("Baghdad
-            # airport", "US embassy"): only a generic suffix keeps the same place
-            # ("Anbar province"). Groups keep their longer names unless those are sites.
-            found = {" ".join(ws[:n]) for n in range(1, len(ws))}
-            if fam == "group":
-                found |= {" ".join(ws[n:]) for n in range(1, len(ws))}
-            # Only a part that some mention has as its key is ever looked up.
-            parts = parts_of[(key, fam)] = [p for p in found if (fam, p) in wanted]
-        for part in parts:
-            longer[(doc_id, fam, part)].add(key)
-            longer[(story[doc_id], fam, part)].add(key)
-    expanded: dict[tuple[str, str], set[str]] = defaultdict(set)
-    left: list[tuple[int, str]] = []
-    # What a short form in a document becomes depends only on these: decide it once.
-    decided: dict[tuple[str, str, str, str], str | None] = {}
-    some_longer = {(fam, part) for _, fam, part in longer}
-    for i, fam in shorts:
-        if (fam, keys[i]) not in some_longer:
-            left.append((i, fam))  # no longer name anywhere starts or ends it
-            continue
-        m = ms[i]
-        case = (m.doc_id, fam, m.label, keys[i])
-        if case not in decided:
-            decided[case] = _expand_short_form(longer, case, story[m.doc_id], expanded)
-        outcome = decided[case]
-        if outcome is None:
-            left.append((i, fam))
-        else:
-            keys[i] = outcome
-    # Elsewhere, a short form stands for what it stood for wherever it was expanded, if that
-    # was always the same name ("Morningside" in a report that never gives it in full).
-    for i, fam in left:
-        options = expanded.get((fam, keys[i]), set())
-        if len(options) == 1:
-            keys[i] = next(iter(options))
-
-
-def _expand_short_form(
-    longer: Mapping[tuple[str, str, str], set[str]],
-    case: tuple[str, str, str, str],
-    story: str,
-    expanded: dict[tuple[str, str], set[str]],
-) -> str | None:
-    """The key a short form ``(document, kind, label, key)`` takes in its document, else
-    its story (noted in ``expanded``); its own key when the longer names there do not
-    nest; None when no longer name fits in either scope."""
-    doc_id, fam, label, key = case
-    for scope in (doc_id, story):
-        found = {
-            k
-            for k in longer.get((scope, fam, key), ())
-            if _same_thing_longer(label, _extra_words(key, k))
-        }
-        if found:
-            longest = max(found, key=lambda k: (len(k), k))
-            if all(_nested(k, longest) for k in found):
-                expanded[(fam, key)].add(longest)
-                return longest
-            return key
-    return None
-
-
-PLACE_SUFFIXES = frozenset(
-    "province city region county state district governorate town village prefecture "
-    "oblast territory republic municipality area".split()
-)
-SITE_WORDS = frozenset(
-    "embassy consulate airport airbase base hospital camp port station bridge dam palace "
-    "square street road prison mosque church school university stadium hotel".split()
-)
-HOLDER_WORDS = frozenset(
-    "administration government regime campaign cabinet family dynasty presidency".split()
-)
-"""Words that make a longer name something *of* the short one: "the Trump
-administration", "the Assad regime" are not what "Trump" or "Assad" name."""
-
-
-def _extra_words(short: str, long: str) -> list[str]:
-    """The words a longer key adds to a shorter one it starts or ends."""
-    if long.startswith(short + " "):
-        return long[len(short) + 1 :].split()
-    return long[: -len(short) - 1].split()
-
-
-def _same_thing_longer(label: str, extra: list[str]) -> bool:
-    """Whether a short name labelled ``label`` can stand for the longer name that adds
-    ``extra``: a town is not its airport or embassy ("Baghdad", "Baghdad airport"),
-    though it is its province; a short form of a clinic is the clinic."""
-    if label in ("GPE", "LOC"):
-        return all(w in PLACE_SUFFIXES for w in extra)
-    return not any(w in SITE_WORDS or w in HOLDER_WORDS for w in extra)
-
-
-def _nested(short: str, long: str) -> bool:
-    """Whether a key starts or ends another, in whole words (or is it)."""
-    return short == long or long.startswith(short + " ") or long.endswith(" " + short)
-
-
-def _distinct_names(keys: list[str]) -> list[list[str]]:
-    """Keys grouped by :func:`same_name` (greedy, in sorted order)."""
-    groups: list[list[str]] = []
-    for k in sorted(keys):
-        for g in groups:
-            if same_name(g[0], k):
-                g.append(k)
-                break
-        else:
-            groups.append([k])
-    return groups
 
 
 def _key_nodes(

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP")
 """Person, organisation, place (GPE, LOC), facility, group (NORP)."""
 
+FAMILY = {"PERSON": "person", "ORG": "group", "NORP": "group", "GPE": "place", "LOC": "place"}
+FAMILY["FAC"] = "place"
+"""The kind of thing each label names: names of one kind can be one entity."""
+
 GAZETTEER_PATH = Path(__file__).with_name("data") / "gazetteer.toml"
 
 

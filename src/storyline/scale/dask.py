@@ -12,9 +12,11 @@
    partition of documents, the model loaded once per worker process, and put
    into the store under the feature names the single-process stages use.
 3. :func:`storyline.corpus.run.update_corpus` then runs on the driver: it finds
-   those features cached and only does the corpus-level grouping; the steps that
-   depend on one story at a time (events, claims, conflicts, quotes, summaries) go
-   back to the workers in blocks of whole stories (:func:`client_mapper`).
+   those features cached and only does the corpus-level grouping; the work it can
+   cut into blocks goes back to the workers (:func:`client_mapper`): the alignment of
+   candidate pairs, the documents' story terms, and, in blocks of whole stories, the
+   entity keys rewritten within each story and the steps that depend on one story at
+   a time (events, claims, conflicts, quotes, summaries).
 
 The reuse anchors, MinHash signatures and text hashes are per-document features
 too, computed in the workers; ``update_corpus`` keeps its own record of which
