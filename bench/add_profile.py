@@ -8,12 +8,14 @@ It copies ``DIR/<size>/stores/full.db``, adds the 100 stories of
 ``DIR/<size>/extra/reuters.jsonl`` to the copy (the input of ``bench.scale``'s add case) with
 ``storyline.analyze`` and prints the wall time of the add and of each corpus step
 (the functions below, wrapped with a timer; nested steps count in their callers too).
-``--corpus`` times the corpus stage recomputed over the copy instead.
+``--corpus`` times the corpus stage recomputed over the copy instead; with ``--dask
+local:N`` too, through a local Dask cluster's mapper (as ``analyze --dask`` runs it).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import importlib
 import shutil
@@ -32,7 +34,9 @@ STEPS = {
     "storyline.corpus.language": ["update_language"],
     "storyline.nlp.parse": ["parse_texts"],
     "storyline.entities.mentions": ["mentions_for"],
-    "storyline.entities.canonical": ["entity_groups", "rank_entities", "_identify"],
+    "storyline.entities.canonical": [
+        "entity_groups", "rewrite_keys", "rank_entities", "_identify",
+    ],
     "storyline.events.merge": ["merge_events"],
     "storyline.events.sections": ["events_section"],
     "storyline.claims.conflicts": ["group_claims", "claims_section", "conflicts_section"],
@@ -53,11 +57,14 @@ def _timed(totals: dict[str, float], name: str, fn: Any) -> Any:
     return wrapper
 
 
-def profile_add(kept: Path, *, corpus: bool = False) -> tuple[float, dict[str, float]]:
+def profile_add(
+    kept: Path, *, corpus: bool = False, dask: str | None = None
+) -> tuple[float, dict[str, float]]:
     """``(wall seconds of the add, seconds per step)`` for the kept size folder ``kept``;
     with ``corpus``, of the corpus stage recomputed over the stored documents instead
     (every per-document feature cached: what a Dask run leaves to its driver, less the
-    alignment of new pairs)."""
+    alignment of new pairs), through a Dask cluster's mapper with ``dask``
+    (``local:N``; the cluster is started before the clock starts)."""
     import storyline
     from storyline.store.sqlite import SQLiteStore
 
@@ -71,15 +78,22 @@ def profile_add(kept: Path, *, corpus: bool = False) -> tuple[float, dict[str, f
     with tempfile.TemporaryDirectory(prefix="storyline-add-") as tmp:
         db = Path(tmp) / "add.db"
         shutil.copy(kept / "stores" / "full.db", db)
-        start = time.perf_counter()
         if corpus:
             from storyline.config import Config
             from storyline.corpus.run import update_corpus
+            from storyline.scale.dask import client_mapper, dask_client
             from storyline.store import open_store
 
-            with open_store(db) as store:
-                update_corpus(store, Config(), force=True)
+            with contextlib.ExitStack() as stack:
+                mapper = None
+                if dask:
+                    mapper = client_mapper(stack.enter_context(dask_client(dask)))
+                store = stack.enter_context(open_store(db))
+                start = time.perf_counter()
+                update_corpus(store, Config(), force=True, mapper=mapper)
+                return time.perf_counter() - start, totals
         else:
+            start = time.perf_counter()
             storyline.analyze([kept / "extra" / JSONL_NAME], db=db)
         return time.perf_counter() - start, totals
 
@@ -90,8 +104,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--corpus", action="store_true", help="time the whole corpus stage, not an add"
     )
+    parser.add_argument("--dask", help="with --corpus: map blocks on a cluster (local:N)")
     args = parser.parse_args(argv)
-    wall, totals = profile_add(args.kept, corpus=args.corpus)
+    wall, totals = profile_add(args.kept, corpus=args.corpus, dask=args.dask)
     print(f"{'corpus' if args.corpus else 'add'}: {wall:.2f} s")
     for name, seconds in sorted(totals.items(), key=lambda kv: -kv[1]):
         print(f"  {name:26s} {seconds:7.2f} s")
