@@ -72,3 +72,44 @@ def test_local_cluster_matches_single_process(
     assert again.documents_added == 0
     assert again.skipped == spread.inputs - len(spread.failures)
     assert _export(tmp_path / "dask.db") == expected
+
+
+def test_analyze_on_a_scheduler_address_from_the_command_line(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``storyline analyze --dask tcp://...`` sends the work to that cluster's workers and
+    stores what one process stores."""
+    from click.testing import CliRunner
+    from distributed import LocalCluster
+
+    from storyline.cli import cli
+    from storyline.corpus import blocks
+
+    monkeypatch.setattr(blocks, "BLOCK_DOCS", 3)
+    analyze([corpus], db=tmp_path / "single.db", config=CONFIG)
+    db = tmp_path / "remote.db"
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://")
+        args = ["analyze", str(corpus), "--db", str(db), "--dask", cluster.scheduler_address]
+        result = CliRunner().invoke(cli, args)
+        ran = set(cluster.scheduler.task_prefixes)
+    assert result.exit_code == 1, result.output  # broken.json failed; the rest was stored
+    assert "broken.json" in result.output
+    # Reading, features and the corpus blocks all ran on the cluster's worker.
+    assert {"read_partition", "features_partition", "scoped_keys", "block_sections"} <= ran
+    assert _export(db) == _export(tmp_path / "single.db")
+
+
+def test_dask_into_a_postgres_store_matches_single_process_sqlite(
+    corpus: Path, tmp_path: Path, postgres_url: str, pg_schema: str
+) -> None:
+    """The shared store and the cluster together give what one process gives in SQLite."""
+    analyze([corpus], db=tmp_path / "single.db", config=CONFIG)
+    sep = "&" if "?" in postgres_url else "?"
+    url = f"{postgres_url}{sep}schema={pg_schema}"
+    analyze_dask([corpus], db=url, cluster="local:2", config=CONFIG)
+    with open_store(url) as pg:
+        got = json.dumps(export_data(pg), ensure_ascii=False, sort_keys=False)
+    assert got == _export(tmp_path / "single.db")
