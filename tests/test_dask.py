@@ -113,3 +113,18 @@ def test_dask_into_a_postgres_store_matches_single_process_sqlite(
     with open_store(url) as pg:
         got = json.dumps(export_data(pg), ensure_ascii=False, sort_keys=False)
     assert got == _export(tmp_path / "single.db")
+
+
+def test_adding_on_dask_to_a_store_equals_analysing_everything_at_once(
+    corpus: Path, tmp_path: Path
+) -> None:
+    """An incremental add run on the cluster reuses what the store holds and gives the
+    same store as one single-process run over everything."""
+    files = sorted(str(p) for p in corpus.rglob("*") if p.is_file())
+    half = len(files) // 2
+    steps = tmp_path / "steps.db"
+    analyze(files[:half], db=steps, config=CONFIG)
+    added = analyze_dask(files[half:], db=steps, cluster="local:2", config=CONFIG)
+    assert added.documents_added > 0
+    analyze(files, db=tmp_path / "once.db", config=CONFIG)
+    assert _export(steps) == _export(tmp_path / "once.db")
