@@ -76,3 +76,13 @@ def test_a_country_adjective_meets_its_country_but_not_another() -> None:
     entity_of = {("c", 0, 2): "ent_uk"}
     (g,) = group_claims([british, uk], entity_of=entity_of)
     assert g.status == "conflict"
+
+
+def test_copies_of_one_source_do_not_corroborate_a_figure() -> None:
+    same = [claim("wire", 70, "troop"), claim("repost", 70, "troop")]
+    (g,) = group_claims(same, family_of={"wire": "wire", "repost": "wire"})
+    assert g.status == "compatible"  # one source, two copies: agreement, not corroboration
+    (g,) = group_claims([*same, claim("other", 70, "troop")], family_of={"repost": "wire"})
+    assert g.status == "corroborated"
+    (g,) = group_claims([*same, claim("other", 90, "troop")], family_of={"repost": "wire"})
+    assert g.status == "conflict"

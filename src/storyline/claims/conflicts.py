@@ -6,8 +6,11 @@ class of ``data/counted.toml`` (or a class and the class it is part of:
 when both are stated (an unstated one is compatible), they are in the same story
 (when ``story_of`` is given) and their dates agree to the coarser precision.
 A group is a *conflict* when two values cannot both be true (precise values
-differ, or ranges do not overlap), *corroborated* when two or more claims give
-the same precise value, else *compatible* (vague values whose ranges overlap).
+differ, or ranges do not overlap), *corroborated* when claims from two or more
+independent sources (derivation families: a repost and its original are one source)
+give the same precise value, else *compatible* (values that can all be true: vague
+ranges that overlap, or one figure that only one source gives, however many copies
+carry it).
 """
 
 from __future__ import annotations
@@ -121,13 +124,13 @@ def group_claims(
     Args:
         claims: claims of any documents.
         entity_of: ``(doc_id, start, end)`` of a span -> canonical entity id.
-        family_of: doc id -> derivation family (accepted for the section builders).
+        family_of: doc id -> derivation family; a figure is corroborated only by two
+            families (without it, each document is its own source).
         story_of: doc id -> story id; claims of different stories never group.
 
     Returns:
         :class:`ClaimGroup` items, each with its status.
     """
-    del family_of
     groups: list[list[Claim]] = []
     # Only groups with the same top class, unit and story can take a claim: look at those
     # (in creation order, so the result is the one a scan over every group would give).
@@ -164,11 +167,11 @@ def group_claims(
     for g in groups:
         if len(g) < 2:
             continue
-        out.append(ClaimGroup(counted_class(g[0].counted), tuple(g), _status(g)))
+        out.append(ClaimGroup(counted_class(g[0].counted), tuple(g), _status(g, family_of)))
     return out
 
 
-def _status(g: Sequence[Claim]) -> str:
+def _status(g: Sequence[Claim], family_of: Mapping[str, str] | None = None) -> str:
     for i, a in enumerate(g):
         for b in g[i + 1 :]:
             if _precise(a) and _precise(b) and a.value != b.value:
@@ -177,8 +180,9 @@ def _status(g: Sequence[Claim]) -> str:
             lb, hb = _bounds(b)
             if ha < lb or hb < la:
                 return "conflict"
-    precise = [c.value for c in g if _precise(c)]
-    if len(precise) >= 2 and len(set(precise)) == 1:
+    precise = [c for c in g if _precise(c)]
+    sources = {(family_of or {}).get(c.doc_id, c.doc_id) for c in precise}
+    if len({c.value for c in precise}) == 1 and len(sources) >= 2:
         return "corroborated"
     return "compatible"
 
