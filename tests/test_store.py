@@ -666,3 +666,10 @@ def _fresh_store(request: pytest.FixtureRequest, kind: str) -> Store:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'TRUNCATE "{schema}".documents')
     return store
+
+
+def test_a_lock_is_reentrant_and_names_are_separate(store: Store) -> None:
+    with store.exclusive("corpus"), store.exclusive("corpus"), store.exclusive("other"):
+        store.put_section("progress", [{"at": 1}])
+    with store.exclusive("corpus"):  # let go of every time it was taken
+        assert store.get_section("progress") == [{"at": 1}]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import time
 from pathlib import Path
+from typing import Any
 
 from tests.test_store import make_doc
 
@@ -114,3 +116,86 @@ def test_four_processes_create_a_new_postgres_store_at_once(
     added = _run_writers(postgres_url, pg_schema, 4)
     with PostgresStore(postgres_url, schema=pg_schema) as store:
         _check(store, 4, added)
+
+
+# --- one corpus stage at a time ------------------------------------------------------
+
+
+def _hold(target: str, schema: str | None, name: str, held: Any, released: Any) -> None:
+    """Hold the lock ``name`` for a while; note the moment just before letting go."""
+    with _open(target, schema) as store, store.exclusive(name):
+        held.set()
+        time.sleep(0.5)
+        released.value = time.time()
+
+
+def _holder(target: str, schema: str | None, name: str = "corpus") -> tuple[Any, Any]:
+    ctx = multiprocessing.get_context("fork")
+    held, released = ctx.Event(), ctx.Value("d", 0.0)
+    proc = ctx.Process(target=_hold, args=(target, schema, name, held, released))
+    proc.start()
+    assert held.wait(30), "the holder never took the lock"
+    return proc, released
+
+
+def _check_turns(target: str, schema: str | None) -> None:
+    proc, released = _holder(target, schema)
+    with _open(target, schema) as store:
+        with store.exclusive("corpus"), store.exclusive("corpus"):  # reentrant
+            assert released.value > 0, "took the lock while another process held it"
+        with store.exclusive("corpus"):
+            pass  # and let go of both times
+    proc.join(30)
+    assert proc.exitcode == 0
+
+
+def test_one_process_at_a_time_holds_a_sqlite_store_lock(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    SQLiteStore(path).close()
+    _check_turns(str(path), None)
+
+
+def test_one_process_at_a_time_holds_a_postgres_store_lock(
+    postgres_url: str, pg_schema: str
+) -> None:
+    PostgresStore(postgres_url, schema=pg_schema).close()
+    _check_turns(postgres_url, pg_schema)
+
+
+def _hold_while_a_run_stores(target: str, held: Any, wrote: Any) -> None:
+    """Hold the corpus lock until a document is stored, and a while after: note whether
+    corpus sections were written meanwhile (they must not be)."""
+    with SQLiteStore(target) as store, store.exclusive("corpus"):
+        held.set()
+        deadline = time.time() + 60
+        while store.count_documents() == 0 and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(2.0)  # time enough for an unguarded corpus stage over one document
+        wrote.value = 1 if store.get_section("corpus_state") else 0
+
+
+def test_a_run_waits_for_another_runs_corpus_stage(tmp_path: Path) -> None:
+    """While another process holds the corpus stage, a run stores its documents, then
+    waits, and brings the sections up to date after it."""
+    import storyline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Storm floods Lorvik harbour.\n\nThe storm flooded it.\n")
+    path = folder / "s.db"  # the store inside the folder it reads: its files are skipped
+    SQLiteStore(path).close()
+    ctx = multiprocessing.get_context("fork")
+    held, wrote = ctx.Event(), ctx.Value("i", -1)
+    proc = ctx.Process(target=_hold_while_a_run_stores, args=(str(path), held, wrote))
+    proc.start()
+    assert held.wait(30)
+    report = storyline.analyze([folder], db=path)
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert wrote.value == 0, "the corpus stage ran while another process held it"
+    assert report.documents_added == 1 and not report.failures
+    assert (folder / "s.db-corpus-lock").exists()  # the lock file stays, and is not read
+    again = storyline.analyze([folder], db=path)
+    assert again.documents_added == 0 and not again.failures
+    with SQLiteStore(path) as store:
+        assert store.get_section("corpus_state")[0]["documents"] == 1

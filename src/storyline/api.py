@@ -39,7 +39,7 @@ def _store_files(db: str | Path | None, config: Config) -> list[Path]:
     target = str(db if db is not None else config.store.path).removeprefix("sqlite:///")
     if "://" in target or target == ":memory:":
         return []
-    return [Path(target + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    return [Path(target + suffix) for suffix in ("", "-wal", "-shm", "-journal", "-corpus-lock")]
 
 
 def analyze(

@@ -114,8 +114,17 @@ def update_corpus(
     ``mapper`` (a Dask client's map: :func:`storyline.scale.dask.client_mapper`), the
     alignment of candidate pairs and the steps that depend on one story at a time
     (events, claims, quotes, summaries) run in blocks through it; the sections are the
-    same.
+    same. Two runs on one store (two processes, or two machines on one PostgreSQL
+    schema) take turns here (:meth:`Store.exclusive`): the later one sees the documents
+    the earlier one stored, and each writes a whole, consistent set of sections.
     """
+    with store.exclusive("corpus"):
+        return _update_corpus(store, config, force=force, mapper=mapper)
+
+
+def _update_corpus(
+    store: Store, config: Config, *, force: bool, mapper: Mapper | None
+) -> CorpusReport | None:
     state = _state(store, config)
     previous = store.get_section("corpus_state")
     if not force and previous == [state]:

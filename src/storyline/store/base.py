@@ -19,6 +19,7 @@ import abc
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any
 
@@ -186,6 +187,18 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def get_features(self, name: str, ids: Iterable[str] | None = None) -> dict[str, bytes]:
         """Stored values of one feature, by document id (all documents, or only ``ids``)."""
+
+    # -- coordination ---------------------------------------------------------
+
+    @abc.abstractmethod
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """Hold the lock ``name`` of this store until the block ends, waiting while
+        another process (or another store object on the same data) holds it.
+
+        Writes from elsewhere go on meanwhile: the lock only keeps two holders of the
+        same name apart (the corpus stage takes ``"corpus"``, so two runs never write
+        their corpus sections at once). Reentrant within one store object.
+        """
 
     # -- lifecycle ------------------------------------------------------------
 

@@ -8,8 +8,10 @@ them, so both stores accept and return the same things.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +52,7 @@ class MemoryStore(Store):
         # name -> (sort key, part or None, item as JSON), in the order added
         self._sections: dict[str, list[tuple[str, str | None, str]]] = {}
         self._features: dict[str, dict[str, bytes]] = {}
+        self._locks: dict[str, threading.RLock] = {}
         self._closed = False
 
     def _check_open(self) -> None:
@@ -166,6 +169,10 @@ class MemoryStore(Store):
     @property
     def schema_version(self) -> int:
         return SCHEMA_VERSION
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        # The data lives in this object only: a lock per name keeps its threads apart.
+        return self._locks.setdefault(name, threading.RLock())
 
     def close(self) -> None:
         self._closed = True

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline.errors import StoreError
@@ -406,6 +407,20 @@ class PostgresStore(Store):
     @property
     def schema_version(self) -> int:
         return self._version
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """A session-level advisory lock on this store's schema and ``name`` (so every
+        connection to the same schema, from any machine, waits for it)."""
+        key = "hashtextextended('storyline:' || current_schema() || ':' || %s, 0)"
+        self._read(f"waiting for the {name} lock", f"SELECT pg_advisory_lock({key})", (name,))
+        try:
+            yield
+        finally:
+            if self._conn is not None:
+                self._read(
+                    f"releasing the {name} lock", f"SELECT pg_advisory_unlock({key})", (name,)
+                )
 
     def close(self) -> None:
         if self._conn is not None:

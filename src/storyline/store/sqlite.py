@@ -18,7 +18,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +155,7 @@ class SQLiteStore(Store):
 
     def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path)
+        self._locks: dict[str, Any] = {}
         self._conn: sqlite3.Connection | None = _connect(str(path), timeout)
         try:
             self._version = _migrate(self._conn, str(path))
@@ -392,6 +393,22 @@ class SQLiteStore(Store):
     @property
     def schema_version(self) -> int:
         return self._version
+
+    def exclusive(self, name: str) -> AbstractContextManager[None]:
+        """A lock file beside the database (``<path>-<name>-lock``), held with the OS's
+        file lock; an in-memory database has only this process's threads to keep apart."""
+        import threading
+
+        from filelock import FileLock
+
+        lock = self._locks.get(name)
+        if lock is None:
+            if str(self.path) == ":memory:":
+                lock = threading.RLock()
+            else:
+                lock = FileLock(f"{self.path}-{name}-lock")
+            lock = self._locks[name] = lock
+        return lock
 
     def close(self) -> None:
         if self._conn is not None:
