@@ -19,14 +19,15 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
-"""``mapper(func, items)`` -> ``func(item)`` for each item, in the items' order."""
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
+"""``mapper(func, items)`` -> ``func(item)`` for each item, in the items' order (``items``
+may be a generator: a mapper takes items as it needs them)."""
 
 BLOCK_DOCS = 1000
 """Documents per block: enough work per task to outweigh sending it."""
 
 
-def serial_map(func: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+def serial_map(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
     """The :data:`Mapper` of a single process."""
     return map(func, items)
 

@@ -2,11 +2,13 @@
 
 :func:`analyze_dask` gives the same store as :func:`storyline.api.analyze`:
 
-1. Inputs are listed on the driver (same order as ``api.analyze``), then loaded,
-   read, cleaned and built in the workers, a ``dask.bag`` partition at a time
-   (:func:`storyline.scale.work.read_partition`). The driver stores each input's
-   documents and failures with the same store call and in the same order as
-   ``api.analyze``, so ids, skip-if-done and failure records are identical.
+1. Inputs are listed on the driver (same order as ``api.analyze``); the driver reads
+   the files' bytes (so the workers of a remote cluster need not see its files) and
+   the workers fetch URLs, and read, clean and build the documents, a partition of
+   inputs at a time (:func:`storyline.scale.work.build_partition`, a few partitions in
+   flight per worker, so the driver never holds every file's bytes). The driver stores
+   each input's documents and failures with the same store call and in the same order
+   as ``api.analyze``, so ids, skip-if-done and failure records are identical.
 2. The expensive per-document features (time expressions, spaCy parse, entity
    mentions, event mentions/claims/quotes) are computed in the workers by
    partition of documents, the model loaded once per worker process, and put
@@ -25,10 +27,12 @@ documents it has aligned, so only the pairwise alignment and grouping is left to
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,18 +165,19 @@ def analyze_dask(
 
 def client_mapper(client: Client) -> Mapper:
     """A :data:`~storyline.corpus.blocks.Mapper` over ``client``: one task per item, at
-    most two per worker in flight (so the driver never holds every block's data twice),
-    results in item order."""
+    most two per worker in flight, items taken from ``items`` only as tasks are sent (so
+    the driver never holds every block's data at once, nor any twice), results in item
+    order."""
 
-    def run(func: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
-        todo = list(items)
+    def run(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        todo = iter(items)
         width = max(2 * len(client.scheduler_info().get("workers", {})), 2)
         in_flight: deque[Any] = deque()
-        sent = 0
-        while sent < len(todo) or in_flight:
-            while sent < len(todo) and len(in_flight) < width:
-                in_flight.append(client.submit(func, todo[sent], pure=False))
-                sent += 1
+        while True:
+            for item in itertools.islice(todo, width - len(in_flight)):
+                in_flight.append(client.submit(func, item, pure=False))
+            if not in_flight:
+                return
             future = in_flight.popleft()
             yield future.result()
             future.release()
@@ -220,9 +225,12 @@ def ingest(
     input with failures is not marked done.
     """
     inputs = [i for i in items if isinstance(i, Input)]
-    futures = _bag_futures(client, chunks(inputs, INPUTS_PER_PARTITION), work.read_partition,
-                           config)  # fmt: skip
-    results = _in_order(futures)
+    parts = (
+        [work.load_for_workers(i, config) for i in part]
+        for part in chunks(inputs, INPUTS_PER_PARTITION)
+    )
+    build = partial(work.build_partition, config=config)
+    results = (res for found in client_mapper(client)(build, parts) for res in found)
     report = IngestReport()
     for item in items:
         report = replace(report, inputs=report.inputs + 1)
@@ -234,14 +242,6 @@ def ingest(
         if progress is not None:
             progress(item)
     return report
-
-
-def _in_order(futures: list[Any]) -> Iterator[Any]:
-    """The items of each partition's result, partition by partition; each freed once read."""
-    for future in futures:
-        part = future.result()
-        future.release()
-        yield from part
 
 
 def _store_input(res: work.InputResult, store: Store, report: IngestReport) -> IngestReport:

@@ -19,7 +19,7 @@ from storyline.config import Config
 from storyline.corpus.run import derivation_features, english, mentions_feature, timex_bytes
 from storyline.errors import IngestError
 from storyline.ingest.build import build_loaded
-from storyline.ingest.sources import Input, load
+from storyline.ingest.sources import Input, Loaded, load
 from storyline.model import Document, Failure
 from storyline.pipeline import Pipeline
 
@@ -65,12 +65,39 @@ def read_documents(inp: Input, config: Config, pipeline: Pipeline | None = None)
     return InputResult(inp, loaded.digest, tuple(docs), tuple(failures))
 
 
-def read_partition(inputs: Sequence[Input], config: Config) -> list[InputResult]:
-    """:func:`read_documents` over a partition of inputs, in order (one pipeline for all)."""
+ToBuild = Loaded | Input | InputResult
+"""One input of a partition as the driver hands it over: its bytes, read already; a URL to
+fetch; or the failure reading it gave."""
+
+
+def build_partition(items: Sequence[ToBuild], config: Config) -> list[InputResult]:
+    """Read and build a partition of inputs, in order (one pipeline for all): bytes the
+    driver read are built, URLs fetched and built here, failures passed on."""
     from storyline.pipeline import build_pipeline
 
     pipeline = build_pipeline(config)
-    return [read_documents(inp, config, pipeline) for inp in inputs]
+    out = []
+    for item in items:
+        if isinstance(item, Loaded):
+            docs, failures = build_loaded(item, config, pipeline)
+            out.append(InputResult(item.input, item.digest, tuple(docs), tuple(failures)))
+        elif isinstance(item, Input):
+            out.append(read_documents(item, config, pipeline))
+        else:
+            out.append(item)
+    return out
+
+
+def load_for_workers(inp: Input, config: Config) -> ToBuild:
+    """What the driver hands over for ``inp``: a file's bytes (so workers need not see
+    the driver's files), a URL as it is (fetched where the work runs), or the failure
+    of a file that cannot be read."""
+    if inp.url is not None:
+        return inp
+    try:
+        return load(inp, config)
+    except IngestError as e:
+        return InputResult(inp, None, (), (Failure(e.source, e.reason),))
 
 
 def language_enabled(config: Config) -> bool:
