@@ -163,6 +163,31 @@ def analyze_dask(
     return report
 
 
+def _width(client: Client) -> int:
+    """Tasks to keep in flight: two per worker, so none waits for the driver."""
+    return max(2 * len(client.scheduler_info().get("workers", {})), 2)
+
+
+def _as_done(client: Client, func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """``func(item)`` for each item on the cluster, results as they finish (for work whose
+    results can be stored in any order); like :func:`client_mapper`, items are taken only
+    as tasks are sent, a few per worker in flight."""
+    from distributed import wait
+
+    todo = iter(items)
+    width = _width(client)
+    in_flight: set[Any] = set()
+    while True:
+        for item in itertools.islice(todo, width - len(in_flight)):
+            in_flight.add(client.submit(func, item, pure=False))
+        if not in_flight:
+            return
+        done, in_flight = wait(in_flight, return_when="FIRST_COMPLETED")
+        for future in sorted(done, key=lambda f: f.key):
+            yield future.result()
+            future.release()
+
+
 def client_mapper(client: Client) -> Mapper:
     """A :data:`~storyline.corpus.blocks.Mapper` over ``client``: one task per item, at
     most two per worker in flight, items taken from ``items`` only as tasks are sent (so
@@ -171,7 +196,7 @@ def client_mapper(client: Client) -> Mapper:
 
     def run(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         todo = iter(items)
-        width = max(2 * len(client.scheduler_info().get("workers", {})), 2)
+        width = _width(client)
         in_flight: deque[Any] = deque()
         while True:
             for item in itertools.islice(todo, width - len(in_flight)):
@@ -196,19 +221,6 @@ def _run(
     report = ingest(client, items, store, config, progress)
     put_document_features(client, store, config)
     return report
-
-
-def _bag_futures(client: Client, parts: list[list[Any]], func: Callable[..., Any], *args: Any):
-    """One future per partition of a ``dask.bag`` mapped with ``func``, in partition order."""
-    import dask.bag as db
-
-    if not parts:
-        return []
-    bag = db.from_sequence(
-        [x for part in parts for x in part], partition_size=max(len(parts[0]), 1)
-    )
-    delayed = bag.map_partitions(func, *args).to_delayed()
-    return client.compute(delayed)
 
 
 def ingest(
@@ -299,8 +311,6 @@ def put_document_features(client: Client, store: Store, config: Config) -> int:
     Returns:
         How many documents were sent to the workers.
     """
-    from distributed import as_completed
-
     from storyline.corpus.run import ANALYSED_KINDS
 
     docs = sorted(store.iter_documents(kinds=ANALYSED_KINDS), key=lambda d: d.id)
@@ -309,11 +319,8 @@ def put_document_features(client: Client, store: Store, config: Config) -> int:
     todo = [d for d in docs if d.id in need]
     if not todo:
         return 0
-    futures = _bag_futures(client, chunks(todo, DOCS_PER_PARTITION),
-                           work.features_partition, config)  # fmt: skip
-    for future in as_completed(futures):
-        found: dict[str, dict[str, bytes]] = future.result()
-        future.release()
+    compute = partial(work.features_partition, config=config)
+    for found in _as_done(client, compute, chunks(todo, DOCS_PER_PARTITION)):
         for name, values in sorted(found.items()):
             if name in missing:
                 wanted = {i: v for i, v in values.items() if i in missing[name]}

@@ -176,7 +176,7 @@ def document_features(
 def features_partition(
     docs: Sequence[Document], config: Config, keep_parses: bool = True
 ) -> dict[str, dict[str, bytes]]:
-    """:func:`document_features` for one partition (a list, as ``dask.bag`` hands it)."""
+    """:func:`document_features` for one partition of documents (one Dask task)."""
     return document_features(list(docs), config, keep_parses=keep_parses)
 
 
