@@ -142,3 +142,25 @@ def test_adding_on_dask_to_a_store_equals_analysing_everything_at_once(
     assert added.documents_added > 0
     analyze(files, db=tmp_path / "once.db", config=CONFIG)
     assert _export(steps) == _export(tmp_path / "once.db")
+
+
+def _claim_another_version() -> None:
+    from storyline.scale import work
+
+    work.storyline_version = lambda: "0.0.0-other"
+
+
+def test_workers_running_another_storyline_are_refused(corpus: Path, tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(_claim_another_version)
+        with pytest.raises(ConfigError, match="must run storyline .* has 0.0.0-other"):
+            analyze_dask([corpus], db=tmp_path / "s.db", client=client, config=CONFIG)
+    with open_store(tmp_path / "s.db") as store:
+        assert store.count_documents() == 0  # refused before anything was read

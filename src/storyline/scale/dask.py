@@ -188,6 +188,30 @@ def _as_done(client: Client, func: Callable[[Any], Any], items: Iterable[Any]) -
             future.release()
 
 
+def check_workers(client: Client) -> None:
+    """Refuse a cluster whose workers cannot run this storyline, before any work is sent.
+
+    Raises:
+        ConfigError: a worker cannot import storyline, or runs another version.
+    """
+    from storyline import __version__
+
+    try:
+        found = client.run(work.storyline_version)
+    except Exception as e:  # noqa: BLE001 - a worker without storyline fails to unpickle
+        raise ConfigError(
+            f"the Dask workers cannot run storyline {__version__} "
+            f"({type(e).__name__}: {e}); install it on every worker"
+        ) from None
+    other = [f"{where} has {version}" for where, version in sorted(found.items())
+             if version != __version__]  # fmt: skip
+    if other:
+        raise ConfigError(
+            f"the Dask workers must run storyline {__version__}, as this process does: "
+            + "; ".join(other)
+        )
+
+
 def client_mapper(client: Client) -> Mapper:
     """A :data:`~storyline.corpus.blocks.Mapper` over ``client``: one task per item, at
     most two per worker in flight, items taken from ``items`` only as tasks are sent (so
@@ -218,6 +242,7 @@ def _run(
     progress: Progress | None,
 ) -> IngestReport:
     """Ingest every input, then compute the missing per-document features, on ``client``."""
+    check_workers(client)
     report = ingest(client, items, store, config, progress)
     put_document_features(client, store, config)
     return report

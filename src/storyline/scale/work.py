@@ -100,6 +100,13 @@ def load_for_workers(inp: Input, config: Config) -> ToBuild:
         return InputResult(inp, None, (), (Failure(e.source, e.reason),))
 
 
+def storyline_version() -> str:
+    """The storyline version this process runs (asked of each worker before a run)."""
+    from storyline import __version__
+
+    return __version__
+
+
 def language_enabled(config: Config) -> bool:
     """Whether ``update_language`` computes its per-document feature."""
     return config.events.enabled or config.claims.enabled or config.quotes.enabled
