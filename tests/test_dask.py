@@ -164,3 +164,40 @@ def test_workers_running_another_storyline_are_refused(corpus: Path, tmp_path: P
             analyze_dask([corpus], db=tmp_path / "s.db", client=client, config=CONFIG)
     with open_store(tmp_path / "s.db") as store:
         assert store.count_documents() == 0  # refused before anything was read
+
+
+def _fails_on_zero(x: int) -> int:
+    if x == 0:
+        raise ValueError("block 0 is broken")
+    return x
+
+
+def test_a_failing_block_stops_the_map_and_its_tasks() -> None:
+    """The mapper takes items only as it sends them, and a failure leaves nothing running."""
+    import time
+
+    from distributed import Client, LocalCluster
+
+    from storyline.scale.dask import client_mapper
+
+    taken: list[int] = []
+
+    def items():
+        for i in range(10):
+            taken.append(i)
+            yield i
+
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        assert list(client_mapper(client)(_fails_on_zero, [3, 4, 5])) == [3, 4, 5]
+        with pytest.raises(ValueError, match="block 0 is broken"):
+            list(client_mapper(client)(_fails_on_zero, items()))
+        assert taken == [0, 1]  # two in flight for one worker, no more taken
+        deadline = time.monotonic() + 10
+        while cluster.scheduler.tasks and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not cluster.scheduler.tasks, "tasks left behind"

@@ -553,18 +553,25 @@ def test_rewritten_keys_do_not_depend_on_the_blocks() -> None:
         assert rewrite_keys(ms, scope, _pickling_map, max_docs=max_docs) == whole
 
 
-def test_entity_groups_are_the_same_through_any_mapper() -> None:
+def test_entity_groups_are_the_same_through_any_mapper(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.corpus import blocks
     from storyline.entities.canonical import entity_groups
 
     ms, stories = _cross_story_mentions()
+    whole = entity_groups(ms, stories)
     calls = []
 
     def counting_map(func, items):
+        items = list(items)
         calls.append(len(items))
         return _pickling_map(func, items)
 
-    assert entity_groups(ms, stories, mapper=counting_map) == entity_groups(ms, stories)
-    assert calls == [1]  # a small corpus is one block
+    monkeypatch.setattr(blocks, "BLOCK_DOCS", 1)  # a block per story
+    assert entity_groups(ms, stories, mapper=counting_map) == whole
+    assert calls == [4]
+    # A story and a document that share an id are still two scopes.
+    clash = {"a1": "b1", "a2": "b1", "b1": "s2", "c1": "s3"}
+    assert entity_groups(ms, clash, mapper=counting_map) == entity_groups(ms, clash)
 
 
 def test_scoped_module_example() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -39,7 +40,12 @@ def _store_files(db: str | Path | None, config: Config) -> list[Path]:
     target = str(db if db is not None else config.store.path).removeprefix("sqlite:///")
     if "://" in target or target == ":memory:":
         return []
-    return [Path(target + suffix) for suffix in ("", "-wal", "-shm", "-journal", "-corpus-lock")]
+    files = [Path(target + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    # Lock files (Store.exclusive): one per lock name, "<store>-<name>-lock".
+    return files + [
+        Path(target + "-corpus-lock"),
+        *Path(target).parent.glob(glob.escape(Path(target).name) + "-*-lock"),
+    ]
 
 
 def analyze(

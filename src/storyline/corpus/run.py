@@ -72,12 +72,13 @@ def _anchor_feature(params: ReuseParams) -> str:
     return f"reuse_anchors_n{params.ngram}_s{params.sample}"
 
 
-LAYOUT = 4
-"""How the corpus sections are stored (3: story state, summaries, events, claims,
-conflicts, quotes and timeline in parts, one per story; time expressions one part per
-document; 4: entities one part each, story feature counts for the whole corpus in one
-item rather than in every story). A store written with another layout is not
-reused: its sections are rewritten whole once."""
+LAYOUT = 5
+"""How the corpus sections are stored and what they mean (3: story state, summaries,
+events, claims, conflicts, quotes and timeline in parts, one per story; time expressions
+one part per document; 4: entities one part each, story feature counts for the whole
+corpus in one item rather than in every story; 5: a conflict group is corroborated only
+by two independent sources). A store written with another layout is not reused: its
+sections are rewritten whole once."""
 
 
 def _state(store: Store, config: Config) -> dict[str, Any]:

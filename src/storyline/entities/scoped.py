@@ -32,6 +32,9 @@ from storyline.entities.gazetteer import FAMILY
 from storyline.entities.keys import acronym_key, is_acronym, same_name, same_token, translit_token
 from storyline.entities.mentions import Mention
 
+Scope = tuple[str, str]
+"""Where a short form looks for its longer name: ``("doc", id)`` or ``("story", id)``."""
+
 
 @dataclass(frozen=True)
 class KeyBlock:
@@ -297,7 +300,9 @@ def _link_short_forms(
             if " " in keys[i]:
                 longs.append((i, fam))
     wanted = {(fam, keys[i]) for i, fam in shorts}
-    longer: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (scope, kind, part)
+    # (scope, kind, part) -> longer names; a scope is ("doc", id) or ("story", id), so a
+    # story and a document never share one whatever their ids.
+    longer: dict[tuple[Scope, str, str], set[str]] = defaultdict(set)
     parts_of: dict[tuple[str, str], list[str]] = {}  # a key's shorter names that may occur
     seen: set[tuple[str, str, str]] = set()
     for i, fam in longs:
@@ -317,8 +322,8 @@ def _link_short_forms(
             # Only a part that some mention has as its key is ever looked up.
             parts = parts_of[(key, fam)] = [p for p in found if (fam, p) in wanted]
         for part in parts:
-            longer[(doc_id, fam, part)].add(key)
-            longer[(story[doc_id], fam, part)].add(key)
+            longer[(("doc", doc_id), fam, part)].add(key)
+            longer[(("story", story[doc_id]), fam, part)].add(key)
     expanded: dict[tuple[str, str], set[str]] = defaultdict(set)
     left: list[tuple[int, str]] = []
     # What a short form in a document becomes depends only on these: decide it once.
@@ -341,7 +346,7 @@ def _link_short_forms(
 
 
 def _expand_short_form(
-    longer: Mapping[tuple[str, str, str], set[str]],
+    longer: Mapping[tuple[Scope, str, str], set[str]],
     case: tuple[str, str, str, str],
     story: str,
     expanded: dict[tuple[str, str], set[str]],
@@ -350,7 +355,7 @@ def _expand_short_form(
     its story (noted in ``expanded``); its own key when the longer names there do not
     nest; None when no longer name fits in either scope."""
     doc_id, fam, label, key = case
-    for scope in (doc_id, story):
+    for scope in (("doc", doc_id), ("story", story)):
         found = {
             k
             for k in longer.get((scope, fam, key), ())

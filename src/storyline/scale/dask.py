@@ -177,15 +177,25 @@ def _as_done(client: Client, func: Callable[[Any], Any], items: Iterable[Any]) -
     todo = iter(items)
     width = _width(client)
     in_flight: set[Any] = set()
-    while True:
-        for item in itertools.islice(todo, width - len(in_flight)):
-            in_flight.add(client.submit(func, item, pure=False))
-        if not in_flight:
-            return
-        done, in_flight = wait(in_flight, return_when="FIRST_COMPLETED")
-        for future in sorted(done, key=lambda f: f.key):
-            yield future.result()
-            future.release()
+    try:
+        while True:
+            for item in itertools.islice(todo, width - len(in_flight)):
+                in_flight.add(client.submit(func, item, pure=False))
+            if not in_flight:
+                return
+            done, in_flight = wait(in_flight, return_when="FIRST_COMPLETED")
+            for future in sorted(done, key=lambda f: f.key):
+                yield future.result()
+                future.release()
+    finally:
+        _cancel(client, in_flight)  # a failure, or a caller that stopped reading
+
+
+def _cancel(client: Client, futures: Iterable[Any]) -> None:
+    """Stop and forget tasks whose results nobody will read."""
+    left = list(futures)
+    if left:
+        client.cancel(left)
 
 
 def check_workers(client: Client) -> None:
@@ -222,14 +232,17 @@ def client_mapper(client: Client) -> Mapper:
         todo = iter(items)
         width = _width(client)
         in_flight: deque[Any] = deque()
-        while True:
-            for item in itertools.islice(todo, width - len(in_flight)):
-                in_flight.append(client.submit(func, item, pure=False))
-            if not in_flight:
-                return
-            future = in_flight.popleft()
-            yield future.result()
-            future.release()
+        try:
+            while True:
+                for item in itertools.islice(todo, width - len(in_flight)):
+                    in_flight.append(client.submit(func, item, pure=False))
+                if not in_flight:
+                    return
+                future = in_flight[0]
+                yield future.result()
+                in_flight.popleft().release()
+        finally:
+            _cancel(client, in_flight)  # a failure, or a caller that stopped reading
 
     return run
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline.errors import StoreError
@@ -416,11 +416,17 @@ class PostgresStore(Store):
         self._read(f"waiting for the {name} lock", f"SELECT pg_advisory_lock({key})", (name,))
         try:
             yield
-        finally:
-            if self._conn is not None:
-                self._read(
-                    f"releasing the {name} lock", f"SELECT pg_advisory_unlock({key})", (name,)
-                )
+        except BaseException:
+            # The error that got here matters more than one from letting go (a lost
+            # connection fails both; the server drops a dead session's locks itself).
+            with suppress(StoreError):
+                self._unlock(key, name)
+            raise
+        self._unlock(key, name)
+
+    def _unlock(self, key: str, name: str) -> None:
+        if self._conn is not None:
+            self._read(f"releasing the {name} lock", f"SELECT pg_advisory_unlock({key})", (name,))
 
     def close(self) -> None:
         if self._conn is not None:

@@ -18,7 +18,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -394,9 +394,15 @@ class SQLiteStore(Store):
     def schema_version(self) -> int:
         return self._version
 
-    def exclusive(self, name: str) -> AbstractContextManager[None]:
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
         """A lock file beside the database (``<path>-<name>-lock``), held with the OS's
-        file lock; an in-memory database has only this process's threads to keep apart."""
+        file lock (never a lock file's mere presence, which a crash would leave behind);
+        an in-memory database has only this process's threads to keep apart.
+
+        Raises:
+            StoreError: the file system cannot lock the file.
+        """
         import threading
 
         from filelock import FileLock
@@ -406,9 +412,16 @@ class SQLiteStore(Store):
             if str(self.path) == ":memory:":
                 lock = threading.RLock()
             else:
-                lock = FileLock(f"{self.path}-{name}-lock")
-            lock = self._locks[name] = lock
-        return lock
+                lock = FileLock(f"{self.path}-{name}-lock", fallback_to_soft=False)
+            self._locks[name] = lock
+        try:
+            lock.acquire()
+        except (OSError, NotImplementedError) as e:
+            raise StoreError(f"{self.path}: cannot take the {name} lock: {e}") from e
+        try:
+            yield
+        finally:
+            lock.release()
 
     def close(self) -> None:
         if self._conn is not None:
