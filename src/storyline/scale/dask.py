@@ -28,7 +28,6 @@ documents it has aligned, so only the pairwise alignment and grouping is left to
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -168,24 +167,32 @@ def _width(client: Client) -> int:
     return max(2 * len(client.scheduler_info().get("workers", {})), 2)
 
 
-def _as_done(client: Client, func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-    """``func(item)`` for each item on the cluster, results as they finish (for work whose
-    results can be stored in any order); like :func:`client_mapper`, items are taken only
-    as tasks are sent, a few per worker in flight."""
+def _windowed(
+    client: Client, func: Callable[[Any], Any], items: Iterable[Any], *, ordered: bool = True
+) -> Iterator[Any]:
+    """``func(item)`` for each item on the cluster, two tasks per worker in flight, items
+    taken only as tasks are sent (so the driver never holds every item's data at once);
+    results in item order, or with ``ordered`` False as they finish (for work whose
+    results can be stored in any order). Tasks left when it stops early are cancelled."""
     from distributed import wait
 
     todo = iter(items)
     width = _width(client)
-    in_flight: set[Any] = set()
+    in_flight: list[Any] = []
     try:
         while True:
             for item in itertools.islice(todo, width - len(in_flight)):
-                in_flight.add(client.submit(func, item, pure=False))
+                in_flight.append(client.submit(func, item, pure=False))
             if not in_flight:
                 return
-            done, in_flight = wait(in_flight, return_when="FIRST_COMPLETED")
-            for future in sorted(done, key=lambda f: f.key):
+            if ordered:
+                ready = in_flight[:1]
+            else:
+                done = wait(in_flight, return_when="FIRST_COMPLETED").done
+                ready = [f for f in in_flight if f in done]  # in the order they were sent
+            for future in ready:
                 yield future.result()
+                in_flight.remove(future)
                 future.release()
     finally:
         _cancel(client, in_flight)  # a failure, or a caller that stopped reading
@@ -224,25 +231,11 @@ def check_workers(client: Client) -> None:
 
 def client_mapper(client: Client) -> Mapper:
     """A :data:`~storyline.corpus.blocks.Mapper` over ``client``: one task per item, at
-    most two per worker in flight, items taken from ``items`` only as tasks are sent (so
-    the driver never holds every block's data at once, nor any twice), results in item
-    order."""
+    most two per worker in flight, items taken only as tasks are sent, results in item
+    order (:func:`_windowed`)."""
 
     def run(func: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        todo = iter(items)
-        width = _width(client)
-        in_flight: deque[Any] = deque()
-        try:
-            while True:
-                for item in itertools.islice(todo, width - len(in_flight)):
-                    in_flight.append(client.submit(func, item, pure=False))
-                if not in_flight:
-                    return
-                future = in_flight[0]
-                yield future.result()
-                in_flight.popleft().release()
-        finally:
-            _cancel(client, in_flight)  # a failure, or a caller that stopped reading
+        return _windowed(client, func, items)
 
     return run
 
@@ -358,7 +351,7 @@ def put_document_features(client: Client, store: Store, config: Config) -> int:
     if not todo:
         return 0
     compute = partial(work.features_partition, config=config)
-    for found in _as_done(client, compute, chunks(todo, DOCS_PER_PARTITION)):
+    for found in _windowed(client, compute, chunks(todo, DOCS_PER_PARTITION), ordered=False):
         for name, values in sorted(found.items()):
             if name in missing:
                 wanted = {i: v for i, v in values.items() if i in missing[name]}
