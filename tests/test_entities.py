@@ -10,6 +10,8 @@ import pickle
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.entities.canonical import Entity, canonical_entities, entities_for_documents
 from storyline.entities.gazetteer import Gazetteer, load_gazetteer
@@ -580,3 +582,56 @@ def test_scoped_module_example() -> None:
     from storyline.entities import scoped
 
     assert doctest.testmod(scoped).failed == 0
+
+
+_NAMES = [
+    ("Qasem Haddadi", "PERSON"), ("Haddadi", "PERSON"), ("Qasem", "PERSON"),
+    ("Salim Abdul-Karem", "PERSON"), ("Abdul Karem", "PERSON"), ("Karem", "PERSON"),
+    ("Lorvik Harbour Clinic", "FAC"), ("Lorvik Harbour", "FAC"), ("Lorvik", "GPE"),
+    ("Lorvik International Airport", "FAC"), ("Tarsa province", "GPE"), ("Tarsa", "GPE"),
+    ("Lorvik Herons", "ORG"), ("Herons", "ORG"), ("Herons", "PERSON"),
+    ("Riverside Harbour Authority", "ORG"), ("RHA", "ORG"), ("Red Sox", "ORG"), ("Sox", "ORG"),
+]  # fmt: skip
+
+
+@st.composite
+def _corpora(draw):
+    """Small random corpora of the names above, in up to six documents and three stories,
+    some acronyms defined (as the mention layer marks a definition), some not."""
+    docs = [f"d{i}" for i in range(draw(st.integers(1, 6)))]
+    stories = {d: draw(st.sampled_from(["s0", "s1", "s2", None])) for d in docs}
+    ms = []
+    for doc in docs:
+        for n in range(draw(st.integers(0, 6))):
+            text, label = draw(st.sampled_from(_NAMES))
+            if text == "RHA" and draw(st.booleans()):
+                ms.append(mention(doc, 20 * n, text, label, key="riverside harbour authority",
+                                  kind="acronym", how="acronym"))  # fmt: skip
+            else:
+                ms.append(mention(doc, 20 * n, text, label))
+    return ms, {d: s for d, s in stories.items() if s is not None}
+
+
+def _rules_over_the_whole_corpus(ms, scope) -> list[str]:
+    """The oracle: rules 1 and 2 applied to every mention at once, no blocks."""
+    from storyline.entities import scoped
+
+    keys = scoped._expand_acronyms(ms, scope, scoped.acronym_expansions(ms))
+    scoped._link_surnames(ms, keys, scope)
+    expanded, leftover = scoped._link_short_forms(ms, keys, scope)
+    for i, fam in leftover:
+        if len(expanded.get((fam, keys[i]), ())) == 1:
+            (keys[i],) = expanded[(fam, keys[i])]
+    return keys
+
+
+@settings(max_examples=150, deadline=None)
+@given(_corpora())
+def test_rewritten_keys_in_blocks_of_any_size_are_those_of_the_whole_corpus(corpus) -> None:
+    from storyline.entities.scoped import rewrite_keys
+
+    ms, stories = corpus
+    scope = {m.doc_id: stories.get(m.doc_id, f"doc:{m.doc_id}") for m in ms}
+    expected = _rules_over_the_whole_corpus(ms, scope)
+    for max_docs in (1, 2, 100):
+        assert rewrite_keys(ms, scope, _pickling_map, max_docs=max_docs) == expected
