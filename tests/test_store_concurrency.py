@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tests.test_store import make_doc
 
 from storyline.model import Document, Failure
@@ -140,11 +141,17 @@ def _holder(target: str, schema: str | None, name: str = "corpus") -> tuple[Any,
 
 def _check_turns(target: str, schema: str | None) -> None:
     proc, released = _holder(target, schema)
+    waits: list[str] = []
     with _open(target, schema) as store:
-        with store.exclusive("corpus"), store.exclusive("corpus"):  # reentrant
+        with (
+            store.exclusive("corpus", on_wait=lambda: waits.append("first")),
+            store.exclusive("corpus", on_wait=lambda: waits.append("again")),  # reentrant
+        ):
             assert released.value > 0, "took the lock while another process held it"
-        with store.exclusive("corpus"):
-            pass  # and let go of both times
+        assert waits == ["first"]  # told once, before waiting; never for its own hold
+        with store.exclusive("corpus", on_wait=lambda: waits.append("free")):
+            pass  # and let go of both times: free at once
+    assert waits == ["first"]
     proc.join(30)
     assert proc.exitcode == 0
 
@@ -175,9 +182,12 @@ def _hold_while_a_run_stores(target: str, held: Any, wrote: Any) -> None:
 
 
 def test_a_run_waits_for_another_runs_corpus_stage(tmp_path: Path) -> None:
-    """While another process holds the corpus stage, a run stores its documents, then
-    waits, and brings the sections up to date after it."""
+    """While another process holds the corpus stage, a run stores its documents, says it
+    waits, waits, and brings the sections up to date after it."""
+    from click.testing import CliRunner
+
     import storyline
+    from storyline.cli import cli
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -189,13 +199,15 @@ def test_a_run_waits_for_another_runs_corpus_stage(tmp_path: Path) -> None:
     proc = ctx.Process(target=_hold_while_a_run_stores, args=(str(path), held, wrote))
     proc.start()
     assert held.wait(30)
-    report = storyline.analyze([folder], db=path)
+    result = CliRunner().invoke(cli, ["analyze", str(folder), "--db", str(path)])
     proc.join(60)
     assert proc.exitcode == 0
+    assert result.exit_code == 0, result.output
     assert wrote.value == 0, "the corpus stage ran while another process held it"
-    assert report.documents_added == 1 and not report.failures
+    assert f"waiting for another run's corpus stage on {path}" in result.output
+    assert "1 new document(s)" in result.output
     assert (folder / "s.db-corpus-lock").exists()  # the lock file stays, and is not read
-    again = storyline.analyze([folder], db=path)
+    again = storyline.analyze([folder], db=path, on_wait=lambda: pytest.fail("nobody holds it"))
     assert again.documents_added == 0 and not again.failures
     with SQLiteStore(path) as store:
         assert store.get_section("corpus_state")[0]["documents"] == 1

@@ -55,6 +55,7 @@ def analyze(
     config: Config | None = None,
     progress: Progress | None = None,
     dask: str | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs into a store and run every stage.
 
@@ -70,6 +71,8 @@ def analyze(
         dask: run the per-document work on a Dask cluster: ``local:N`` (N worker
             processes here) or a scheduler address (``tcp://scheduler:8786``); the
             store ends up the same (see :mod:`storyline.scale.dask`).
+        on_wait: called if another run on the same store holds its corpus stage, before
+            this run waits for it (two runs never write corpus sections at once).
 
     Returns:
         An :class:`IngestReport` with counts and every failure.
@@ -86,7 +89,9 @@ def analyze(
     if dask is not None:
         from storyline.scale.dask import analyze_dask
 
-        return analyze_dask(paths, db=db, config=config, cluster=dask, progress=progress)
+        return analyze_dask(
+            paths, db=db, config=config, cluster=dask, progress=progress, on_wait=on_wait
+        )
     config = config or Config()
     pipeline = build_pipeline(config)
     report = IngestReport()
@@ -103,7 +108,7 @@ def analyze(
                 progress(item)
         from storyline.corpus.run import update_corpus
 
-        update_corpus(store, config)
+        update_corpus(store, config, on_wait=on_wait)
     return report
 
 

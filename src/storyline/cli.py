@@ -112,6 +112,12 @@ def _run_analyze(
     dask: str | None = None,
 ) -> IngestReport:
     show_bar = sys.stderr.isatty() if progress is None else progress
+    where = db or config.store.path
+
+    def waiting() -> None:
+        if not quiet:
+            echo(f"storyline: waiting for another run's corpus stage on {_shown(where)}", err=True)
+
     try:
         if show_bar:
             from storyline.ingest.sources import iter_inputs
@@ -121,10 +127,15 @@ def _run_analyze(
                 length=total, label="Ingesting", file=sys.stderr, show_pos=True
             ) as bar:
                 report = api.analyze(
-                    paths, db=db, config=config, progress=lambda _item: bar.update(1), dask=dask
+                    paths,
+                    db=db,
+                    config=config,
+                    progress=lambda _item: bar.update(1),
+                    dask=dask,
+                    on_wait=waiting,
                 )
         else:
-            report = api.analyze(paths, db=db, config=config, dask=dask)
+            report = api.analyze(paths, db=db, config=config, dask=dask, on_wait=waiting)
     except StorylineError as e:
         raise Fatal(str(e)) from None
     for f in report.failures:

@@ -105,7 +105,12 @@ def _state(store: Store, config: Config) -> dict[str, Any]:
 
 
 def update_corpus(
-    store: Store, config: Config, *, force: bool = False, mapper: Mapper | None = None
+    store: Store,
+    config: Config,
+    *,
+    force: bool = False,
+    mapper: Mapper | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> CorpusReport | None:
     """Bring the corpus-level sections of ``store`` up to date with its documents.
 
@@ -117,9 +122,10 @@ def update_corpus(
     (events, claims, quotes, summaries) run in blocks through it; the sections are the
     same. Two runs on one store (two processes, or two machines on one PostgreSQL
     schema) take turns here (:meth:`Store.exclusive`): the later one sees the documents
-    the earlier one stored, and each writes a whole, consistent set of sections.
+    the earlier one stored, and each writes a whole, consistent set of sections;
+    ``on_wait`` is called when this run has to wait for another.
     """
-    with store.exclusive("corpus"):
+    with store.exclusive("corpus", on_wait=on_wait):
         return _update_corpus(store, config, force=force, mapper=mapper)
 
 

@@ -119,6 +119,7 @@ def analyze_dask(
     cluster: str = "local:2",
     progress: Progress | None = None,
     client: Client | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> IngestReport:
     """:func:`storyline.api.analyze` with the per-document work spread over a Dask cluster.
 
@@ -130,6 +131,7 @@ def analyze_dask(
             closed here) or a scheduler address (``tcp://scheduler:8786``).
         progress: called once per input, after it is stored, in input order.
         client: an open Dask client to use instead of ``cluster``.
+        on_wait: as :func:`storyline.api.analyze` takes it.
 
     Returns:
         The same :class:`IngestReport` as ``api.analyze`` on the same inputs.
@@ -154,11 +156,11 @@ def analyze_dask(
 
         if client is not None:
             report = _run(client, items, store, config, progress)
-            update_corpus(store, config, mapper=client_mapper(client))
+            update_corpus(store, config, mapper=client_mapper(client), on_wait=on_wait)
         else:
             with dask_client(cluster) as started:
                 report = _run(started, items, store, config, progress)
-                update_corpus(store, config, mapper=client_mapper(started))
+                update_corpus(store, config, mapper=client_mapper(started), on_wait=on_wait)
     return report
 
 

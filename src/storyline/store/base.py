@@ -18,7 +18,7 @@ from __future__ import annotations
 import abc
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any
@@ -191,13 +191,19 @@ class Store(abc.ABC):
     # -- coordination ---------------------------------------------------------
 
     @abc.abstractmethod
-    def exclusive(self, name: str) -> AbstractContextManager[None]:
+    def exclusive(
+        self, name: str, *, on_wait: Callable[[], None] | None = None
+    ) -> AbstractContextManager[None]:
         """Hold the lock ``name`` of this store until the block ends, waiting while
         another process (or another store object on the same data) holds it.
 
         Writes from elsewhere go on meanwhile: the lock only keeps two holders of the
         same name apart (the corpus stage takes ``"corpus"``, so two runs never write
         their corpus sections at once). Reentrant within one store object.
+
+        Args:
+            name: the lock.
+            on_wait: called once, before waiting, when the lock is held elsewhere.
         """
 
     # -- lifecycle ------------------------------------------------------------

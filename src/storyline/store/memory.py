@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,9 +170,18 @@ class MemoryStore(Store):
     def schema_version(self) -> int:
         return SCHEMA_VERSION
 
-    def exclusive(self, name: str) -> AbstractContextManager[None]:
+    @contextmanager
+    def exclusive(self, name: str, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
         # The data lives in this object only: a lock per name keeps its threads apart.
-        return self._locks.setdefault(name, threading.RLock())
+        lock = self._locks.setdefault(name, threading.RLock())
+        if not lock.acquire(blocking=False):
+            if on_wait is not None:
+                on_wait()
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     def close(self) -> None:
         self._closed = True

@@ -409,11 +409,17 @@ class PostgresStore(Store):
         return self._version
 
     @contextmanager
-    def exclusive(self, name: str) -> Iterator[None]:
+    def exclusive(self, name: str, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
         """A session-level advisory lock on this store's schema and ``name`` (so every
         connection to the same schema, from any machine, waits for it)."""
         key = "hashtextextended('storyline:' || current_schema() || ':' || %s, 0)"
-        self._read(f"waiting for the {name} lock", f"SELECT pg_advisory_lock({key})", (name,))
+        ((free,),) = self._read(
+            f"taking the {name} lock", f"SELECT pg_try_advisory_lock({key})", (name,)
+        )
+        if not free:
+            if on_wait is not None:
+                on_wait()
+            self._read(f"waiting for the {name} lock", f"SELECT pg_advisory_lock({key})", (name,))
         try:
             yield
         except BaseException:

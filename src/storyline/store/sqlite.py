@@ -395,7 +395,7 @@ class SQLiteStore(Store):
         return self._version
 
     @contextmanager
-    def exclusive(self, name: str) -> Iterator[None]:
+    def exclusive(self, name: str, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
         """A lock file beside the database (``<path>-<name>-lock``), held with the OS's
         file lock (never a lock file's mere presence, which a crash would leave behind);
         an in-memory database has only this process's threads to keep apart.
@@ -405,7 +405,7 @@ class SQLiteStore(Store):
         """
         import threading
 
-        from filelock import FileLock
+        from filelock import FileLock, Timeout
 
         lock = self._locks.get(name)
         if lock is None:
@@ -415,7 +415,14 @@ class SQLiteStore(Store):
                 lock = FileLock(f"{self.path}-{name}-lock", fallback_to_soft=False)
             self._locks[name] = lock
         try:
-            lock.acquire()
+            try:
+                free = lock.acquire(blocking=False) is not False  # an RLock says False
+            except Timeout:  # a FileLock held elsewhere
+                free = False
+            if not free:
+                if on_wait is not None:
+                    on_wait()
+                lock.acquire()
         except (OSError, NotImplementedError) as e:
             raise StoreError(f"{self.path}: cannot take the {name} lock: {e}") from e
         try:
