@@ -201,3 +201,25 @@ def test_a_failing_block_stops_the_map_and_its_tasks() -> None:
         while cluster.scheduler.tasks and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not cluster.scheduler.tasks, "tasks left behind"
+
+
+def test_inputs_the_driver_reads_build_as_one_process_builds_them(tmp_path: Path) -> None:
+    """No cluster: what the driver hands over and what a worker builds from it."""
+    from storyline.config import IngestConfig
+    from storyline.ingest.sources import Input, Loaded
+    from storyline.scale import work
+
+    config = Config(ingest=IngestConfig(max_bytes=200))
+    (tmp_path / "a.txt").write_text("Storm floods Lorvik harbour.\n\nThe storm flooded it.\n")
+    (tmp_path / "big.txt").write_text("word " * 100)
+    small, big = (Input(str(tmp_path / n), path=tmp_path / n) for n in ("a.txt", "big.txt"))
+    url = Input("https://example.invalid/x", url="https://example.invalid/x")
+    handed = [work.load_for_workers(i, config) for i in (small, big, url)]
+    assert isinstance(handed[0], Loaded) and handed[2] is url  # a URL is fetched by the worker
+    assert isinstance(handed[1], work.InputResult) and handed[1].digest is None
+    built = work.build_partition(handed[:2], config)
+    assert [r.input for r in built] == [small, big]
+    assert len(built[0].docs) == 1 and built[0].digest == handed[0].digest
+    assert "a.txt" in built[0].docs[0].source and not built[0].failures
+    (failure,) = built[1].failures
+    assert failure.source == big.source and "too large" in failure.reason

@@ -275,7 +275,7 @@ def ingest(
         for part in chunks(inputs, INPUTS_PER_PARTITION)
     )
     build = partial(work.build_partition, config=config)
-    results = (res for found in client_mapper(client)(build, parts) for res in found)
+    results = (res for found in _windowed(client, build, parts) for res in found)
     report = IngestReport()
     for item in items:
         report = replace(report, inputs=report.inputs + 1)

@@ -21,7 +21,6 @@ from storyline.errors import IngestError
 from storyline.ingest.build import build_loaded
 from storyline.ingest.sources import Input, Loaded, load
 from storyline.model import Document, Failure
-from storyline.pipeline import Pipeline
 
 TIMEX_FEATURE = "timex_v1"
 """The time-expression feature (as in ``corpus.run.update_time_expressions``)."""
@@ -44,56 +43,41 @@ class InputResult:
     failures: tuple[Failure, ...]
 
 
-def read_documents(inp: Input, config: Config, pipeline: Pipeline | None = None) -> InputResult:
-    """Load, read and build one input, as ``api._ingest_one`` does (without storing).
-
-    Args:
-        inp: the input.
-        config: the settings.
-        pipeline: the per-document stages (default: built from ``config``).
-
-    Raises:
-        StageError: only with ``pipeline.on_error = "raise"``.
-    """
-    from storyline.pipeline import build_pipeline
-
-    try:
-        loaded = load(inp, config)
-    except IngestError as e:
-        return InputResult(inp, None, (), (Failure(e.source, e.reason),))
-    docs, failures = build_loaded(loaded, config, pipeline or build_pipeline(config))
-    return InputResult(inp, loaded.digest, tuple(docs), tuple(failures))
-
-
 ToBuild = Loaded | Input | InputResult
 """One input of a partition as the driver hands it over: its bytes, read already; a URL to
 fetch; or the failure reading it gave."""
-
-
-def build_partition(items: Sequence[ToBuild], config: Config) -> list[InputResult]:
-    """Read and build a partition of inputs, in order (one pipeline for all): bytes the
-    driver read are built, URLs fetched and built here, failures passed on."""
-    from storyline.pipeline import build_pipeline
-
-    pipeline = build_pipeline(config)
-    out = []
-    for item in items:
-        if isinstance(item, Loaded):
-            docs, failures = build_loaded(item, config, pipeline)
-            out.append(InputResult(item.input, item.digest, tuple(docs), tuple(failures)))
-        elif isinstance(item, Input):
-            out.append(read_documents(item, config, pipeline))
-        else:
-            out.append(item)
-    return out
 
 
 def load_for_workers(inp: Input, config: Config) -> ToBuild:
     """What the driver hands over for ``inp``: a file's bytes (so workers need not see
     the driver's files), a URL as it is (fetched where the work runs), or the failure
     of a file that cannot be read."""
-    if inp.url is not None:
-        return inp
+    return inp if inp.url is not None else _load(inp, config)
+
+
+def build_partition(items: Sequence[ToBuild], config: Config) -> list[InputResult]:
+    """Read and build a partition of inputs, in order (one pipeline for all), as
+    ``api._ingest_one`` does without storing: bytes the driver read are built, URLs
+    fetched and built here, failures passed on.
+
+    Raises:
+        StageError: only with ``pipeline.on_error = "raise"``.
+    """
+    from storyline.pipeline import build_pipeline
+
+    pipeline = build_pipeline(config)
+    out = []
+    for item in items:
+        got = _load(item, config) if isinstance(item, Input) else item
+        if isinstance(got, Loaded):
+            docs, failures = build_loaded(got, config, pipeline)
+            got = InputResult(got.input, got.digest, tuple(docs), tuple(failures))
+        out.append(got)
+    return out
+
+
+def _load(inp: Input, config: Config) -> Loaded | InputResult:
+    """An input's bytes, or the failure loading them gave."""
     try:
         return load(inp, config)
     except IngestError as e:

@@ -41,6 +41,20 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
+def take_lock(lock: Any, on_wait: Callable[[], None] | None = None) -> None:
+    """Take ``lock`` (``acquire(blocking=...)``: a ``threading.RLock`` or a
+    ``filelock.FileLock``) at once if it is free, else call ``on_wait`` and wait for it
+    (how :meth:`Store.exclusive` takes an in-process or a file lock)."""
+    try:
+        free = lock.acquire(blocking=False) is not False  # an RLock answers False
+    except TimeoutError:  # a FileLock held elsewhere (filelock.Timeout)
+        free = False
+    if not free:
+        if on_wait is not None:
+            on_wait()
+        lock.acquire()
+
+
 class Store(abc.ABC):
     """Storage for documents, input bookkeeping, failures and result sections.
 

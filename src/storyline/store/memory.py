@@ -29,6 +29,7 @@ from storyline.store.base import (
     check_parts,
     check_section_name,
     encode_section,
+    take_lock,
 )
 
 
@@ -174,10 +175,7 @@ class MemoryStore(Store):
     def exclusive(self, name: str, *, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
         # The data lives in this object only: a lock per name keeps its threads apart.
         lock = self._locks.setdefault(name, threading.RLock())
-        if not lock.acquire(blocking=False):
-            if on_wait is not None:
-                on_wait()
-            lock.acquire()
+        take_lock(lock, on_wait)
         try:
             yield
         finally:

@@ -35,6 +35,7 @@ from storyline.store.base import (
     check_parts,
     check_section_name,
     encode_section,
+    take_lock,
 )
 
 BUSY_TIMEOUT_S = 30.0
@@ -405,7 +406,7 @@ class SQLiteStore(Store):
         """
         import threading
 
-        from filelock import FileLock, Timeout
+        from filelock import FileLock
 
         lock = self._locks.get(name)
         if lock is None:
@@ -415,14 +416,7 @@ class SQLiteStore(Store):
                 lock = FileLock(f"{self.path}-{name}-lock", fallback_to_soft=False)
             self._locks[name] = lock
         try:
-            try:
-                free = lock.acquire(blocking=False) is not False  # an RLock says False
-            except Timeout:  # a FileLock held elsewhere
-                free = False
-            if not free:
-                if on_wait is not None:
-                    on_wait()
-                lock.acquire()
+            take_lock(lock, on_wait)
         except (OSError, NotImplementedError) as e:
             raise StoreError(f"{self.path}: cannot take the {name} lock: {e}") from e
         try:
